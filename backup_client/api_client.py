@@ -1,0 +1,467 @@
+"""``ApiClient``: sends requests and turns answers into models."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from multiprocessing.pool import ApplyResult, ThreadPool
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Optional, Protocol, Union
+from urllib.parse import quote, unquote, urlencode
+
+from backup_client.configuration import Configuration
+from backup_client.exceptions import ApiValueError
+from backup_client.model_utils import (
+    TypeSpecs,
+    convert_wire_value,
+    file_type,
+    parse_json,
+    sanitize_for_serialization,
+)
+
+if TYPE_CHECKING:
+    from backup_client.rest import RESTClientObject, RESTResponse
+
+__all__ = ["ApiClient"]
+
+_COLLECTION_SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
+_CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
+_JSON_MIME = re.compile(r"^application/(?:[\w!#$&.+^-]+\+)?json\s*(?:;|$)", re.I)
+
+Params = Optional[Union[Mapping[str, Any], Sequence[tuple[str, Any]]]]
+
+
+class _Response(Protocol):
+    """What ``deserialize`` needs of an answer."""
+
+    @property
+    def data(self) -> bytes | str | None: ...
+
+    def getheader(self, name: str, default: str | None = None) -> str | None: ...
+
+
+class ApiClient:
+    """Talks to the platform: builds requests and hydrates answers.
+
+    Use it as a context manager, or call :meth:`close`, to release its
+    connections and worker threads.  One client may be shared by many
+    threads.
+    """
+
+    def __init__(
+        self,
+        configuration: Configuration | None = None,
+        header_name: str | None = None,
+        header_value: str | None = None,
+        cookie: str | None = None,
+        pool_threads: int = 1,
+    ) -> None:
+        if configuration is None:
+            configuration = Configuration.get_default_copy()
+        self.configuration = configuration
+        self.pool_threads = pool_threads
+        self.default_headers: dict[str, str] = {}
+        if header_name is not None and header_value is not None:
+            self.default_headers[header_name] = header_value
+        self.cookie = cookie
+        self.user_agent = f"backup-client/{_package_version()}/python"
+        self._rest_client: RESTClientObject | None = None
+        self._pool: ThreadPool | None = None
+        self._lock = threading.Lock()
+        self.last_response: RESTResponse | None = None
+
+    # -- lifetime ------------------------------------------------------------
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the worker threads and drop the pooled connections."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            rest_client, self._rest_client = self._rest_client, None
+        if pool is not None:
+            pool.close()
+            pool.join()
+        if rest_client is not None:
+            rest_client.close()
+
+    @property
+    def pool(self) -> ThreadPool:
+        """The worker threads for ``async_req=True``, started on first use."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPool(self.pool_threads)
+            return self._pool
+
+    @property
+    def rest_client(self) -> RESTClientObject:
+        """The connection pool, created on first use."""
+        with self._lock:
+            if self._rest_client is None:
+                from backup_client.rest import RESTClientObject
+
+                self._rest_client = RESTClientObject(self.configuration)
+            return self._rest_client
+
+    @property
+    def user_agent(self) -> str:
+        return self.default_headers["User-Agent"]
+
+    @user_agent.setter
+    def user_agent(self, value: str) -> None:
+        self.default_headers["User-Agent"] = value
+
+    def set_default_header(self, header_name: str, header_value: str) -> None:
+        self.default_headers[header_name] = header_value
+
+    # -- requests ------------------------------------------------------------
+
+    def call_api(
+        self,
+        resource_path: str,
+        method: str,
+        path_params: Mapping[str, Any] | None = None,
+        query_params: Params = None,
+        header_params: Mapping[str, str] | None = None,
+        body: Any = None,
+        post_params: Params = None,
+        files: Mapping[str, Any] | None = None,
+        response_type: TypeSpecs | None = None,
+        auth_settings: Sequence[str] | None = None,
+        async_req: bool | None = None,
+        _return_http_data_only: bool | None = None,
+        collection_formats: Mapping[str, str] | None = None,
+        _preload_content: bool = True,
+        _request_timeout: float | tuple[float, float] | None = None,
+        _host: str | None = None,
+        _check_type: bool | None = None,
+    ) -> Any:
+        """Send one request and return the hydrated answer.
+
+        The answer is the data alone when ``_return_http_data_only`` is
+        true, else ``(data, status, headers)``.  With ``async_req=True`` the
+        request runs on a worker thread and an ``ApplyResult`` is returned:
+        its ``get()`` gives the answer or raises the request's error.
+        """
+        args = (
+            resource_path,
+            method,
+            path_params,
+            query_params,
+            header_params,
+            body,
+            post_params,
+            files,
+            response_type,
+            auth_settings,
+            _return_http_data_only,
+            collection_formats,
+            _preload_content,
+            _request_timeout,
+            _host,
+            _check_type,
+        )
+        if async_req:
+            result: ApplyResult[Any] = self.pool.apply_async(self._call_api, args)
+            return result
+        return self._call_api(*args)
+
+    def _call_api(
+        self,
+        resource_path: str,
+        method: str,
+        path_params: Mapping[str, Any] | None,
+        query_params: Params,
+        header_params: Mapping[str, str] | None,
+        body: Any,
+        post_params: Params,
+        files: Mapping[str, Any] | None,
+        response_type: TypeSpecs | None,
+        auth_settings: Sequence[str] | None,
+        _return_http_data_only: bool | None,
+        collection_formats: Mapping[str, str] | None,
+        _preload_content: bool,
+        _request_timeout: float | tuple[float, float] | None,
+        _host: str | None,
+        _check_type: bool | None,
+    ) -> Any:
+        formats = collection_formats or {}
+        headers = self._headers(header_params, formats)
+        queries = self.parameters_to_tuples(query_params or (), formats)
+        url = (_host or self.configuration.host) + self._path(
+            resource_path, path_params or {}, formats
+        )
+        form = self.parameters_to_tuples(post_params or (), formats)
+        form += self.files_parameters(files)
+        payload = None
+        if body is not None:
+            payload = self._encode_body(body, headers)
+        self.update_params_for_auth(headers, queries, auth_settings, url, method, body)
+        if queries:
+            url += "?" + urlencode(queries)
+
+        response = self.request(
+            method,
+            url,
+            headers=headers,
+            body=payload,
+            post_params=form or None,
+            _preload_content=_preload_content,
+            _request_timeout=_request_timeout,
+        )
+        self.last_response = response
+        if not _preload_content:
+            return response.urllib3_response
+
+        data = None
+        if response_type:
+            check = True if _check_type is None else _check_type
+            data = self.deserialize(response, response_type, check)
+        if _return_http_data_only:
+            return data
+        return data, response.status, response.headers
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+        post_params: list[tuple[str, Any]] | None = None,
+        _preload_content: bool = True,
+        _request_timeout: float | tuple[float, float] | None = None,
+    ) -> RESTResponse:
+        """Send one request through the connection pool."""
+        return self.rest_client.request(
+            method.upper(),
+            url,
+            headers=headers,
+            body=body,
+            post_params=post_params,
+            _preload_content=_preload_content,
+            _request_timeout=_request_timeout,
+        )
+
+    def _headers(
+        self, header_params: Mapping[str, str] | None, formats: Mapping[str, str]
+    ) -> dict[str, str]:
+        headers = dict(self.default_headers)
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        for name, value in self.parameters_to_tuples(header_params or {}, formats):
+            headers[name] = str(value)
+        return headers
+
+    def _path(
+        self,
+        resource_path: str,
+        path_params: Mapping[str, Any],
+        formats: Mapping[str, str],
+    ) -> str:
+        safe = self.configuration.safe_chars_for_path_param
+        for name, value in self.parameters_to_tuples(path_params, formats):
+            quoted = quote(str(value), safe=safe)
+            resource_path = resource_path.replace(f"{{{name}}}", quoted)
+        return resource_path
+
+    def _encode_body(self, body: Any, headers: dict[str, str]) -> bytes:
+        content_type = headers.setdefault("Content-Type", "application/json")
+        if isinstance(body, (bytes, bytearray)):
+            return bytes(body)
+        if isinstance(body, str) and not _JSON_MIME.match(content_type):
+            return body.encode("utf-8")
+        return json.dumps(sanitize_for_serialization(body)).encode("utf-8")
+
+    # -- parameters ----------------------------------------------------------
+
+    @staticmethod
+    def parameters_to_tuples(
+        params: Params, collection_formats: Mapping[str, str] | None
+    ) -> list[tuple[str, Any]]:
+        """Flatten parameters, joining list values by their collection format."""
+        formats = collection_formats or {}
+        items = params.items() if isinstance(params, Mapping) else params or ()
+        out: list[tuple[str, Any]] = []
+        for name, value in items:
+            style = formats.get(name)
+            if style is None or not isinstance(value, (list, tuple)):
+                out.append((name, value))
+            elif style == "multi":
+                out.extend((name, item) for item in value)
+            else:
+                separator = _COLLECTION_SEPARATORS[style]
+                out.append((name, separator.join(str(item) for item in value)))
+        return out
+
+    @staticmethod
+    def files_parameters(
+        files: Mapping[str, Any] | None = None,
+    ) -> list[tuple[str, Any]]:
+        """Read open files into multipart form fields, closing each."""
+        out: list[tuple[str, Any]] = []
+        for name, value in (files or {}).items():
+            handles = value if isinstance(value, (list, tuple)) else [value]
+            for handle in handles:
+                if handle is None:
+                    continue
+                with handle:
+                    filename = os.path.basename(handle.name)
+                    content = handle.read()
+                mime = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+                out.append((name, (filename, content, mime)))
+        return out
+
+    @staticmethod
+    def select_header_accept(accepts: Iterable[str]) -> str | None:
+        """The Accept header for these media types: JSON alone if offered."""
+        accepts = list(accepts)
+        if not accepts:
+            return None
+        for accept in accepts:
+            if _JSON_MIME.match(accept):
+                return accept
+        return ", ".join(accepts)
+
+    @staticmethod
+    def select_header_content_type(
+        content_types: Iterable[str], method: str | None = None, body: Any = None
+    ) -> str:
+        """The Content-Type to send: JSON when offered, else the first."""
+        content_types = list(content_types)
+        if not content_types:
+            return "application/json"
+        for content_type in content_types:
+            if _JSON_MIME.match(content_type):
+                return content_type
+        return content_types[0]
+
+    def update_params_for_auth(
+        self,
+        headers: dict[str, str],
+        queries: list[tuple[str, Any]],
+        auth_settings: Sequence[str] | None,
+        resource_path: str | None = None,
+        method: str | None = None,
+        body: Any = None,
+    ) -> None:
+        """Add the credentials of the named security schemes."""
+        if not auth_settings:
+            return
+        available = self.configuration.auth_settings()
+        for name in auth_settings:
+            setting = available.get(name)
+            if not setting or not setting.get("value"):
+                continue
+            where, key, value = setting["in"], setting["key"], str(setting["value"])
+            if where == "header":
+                headers[key] = value
+            elif where == "query":
+                queries.append((key, value))
+            elif where == "cookie":
+                headers["Cookie"] = value
+            else:
+                raise ApiValueError(f"Unknown place for credentials: {where!r}")
+
+    # -- answers -------------------------------------------------------------
+
+    @staticmethod
+    def sanitize_for_serialization(obj: Any) -> Any:
+        """Turn models (by wire name), lists, dicts and dates into JSON values.
+
+        Only attributes that were set are written; an explicit None is
+        written as null, and keys a server sent that the model does not
+        declare are written back unchanged.
+        """
+        return sanitize_for_serialization(obj)
+
+    def deserialize(
+        self, response: _Response, response_type: TypeSpecs, _check_type: bool
+    ) -> Any:
+        """Hydrate an answer's body into ``response_type``.
+
+        ``response.data`` is the body (bytes or text).  A body that is not
+        JSON raises ApiValueError; a value of the wrong type raises
+        ApiTypeError whose ``path_to_item`` leads to it from the top of the
+        body (``received_data``), in the body's own wire names.
+        """
+        if tuple(response_type) == (file_type,):
+            return self._download(response)
+        return convert_wire_value(
+            parse_json(_body_text(response)),
+            response_type,
+            check_type=_check_type,
+            discard_unknown_keys=self.configuration.discard_unknown_keys,
+        )
+
+    def _download(self, response: _Response) -> Any:
+        """Save the body in the temp folder under a name that stays there."""
+        folder = self.configuration.temp_folder_path or tempfile.gettempdir()
+        disposition = response.getheader("Content-Disposition") or ""
+        name = _safe_filename(disposition)
+        fd, path = tempfile.mkstemp(prefix="download-", suffix=f"-{name}", dir=folder)
+        data = response.data or b""
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        return open(path, "rb")  # the caller owns the file
+
+
+def _body_text(response: _Response) -> bytes | str:
+    """The body, decoded by the charset the answer names when not UTF-8."""
+    data = response.data
+    if data is None:
+        raise ApiValueError("The answer's body was not read, so it cannot be parsed")
+    getheader = getattr(response, "getheader", None)
+    if isinstance(data, str) or getheader is None:
+        return data
+    match = _CHARSET.search(getheader("Content-Type") or "")
+    charset = match.group(1).lower() if match else "utf-8"
+    if charset in ("utf-8", "utf8"):
+        return data  # parse_json decodes it and reports bad bytes
+    try:
+        return data.decode(charset)
+    except (LookupError, UnicodeDecodeError) as err:
+        raise ApiValueError(f"The body cannot be decoded as {charset}: {err}") from err
+
+
+_FILENAME_EXT = re.compile(r"filename\*\s*=\s*[\w-]+'[\w-]*'([^;]+)", re.I)
+_FILENAME = re.compile(r"""filename\s*=\s*(?:"([^"]*)"|([^;]+))""", re.I)
+
+
+def _safe_filename(disposition: str) -> str:
+    """The base name a ``Content-Disposition`` suggests, reduced to be harmless.
+
+    Separators, parent references and control characters are removed, so
+    the name can never lead outside the folder it is joined to.
+    """
+    extended = _FILENAME_EXT.search(disposition)
+    plain = _FILENAME.search(disposition)
+    if extended:
+        name = unquote(extended.group(1).strip(), errors="replace")
+    elif plain:
+        name = plain.group(1) or plain.group(2) or ""
+    else:
+        return "body"
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable() and char != "\x00")
+    name = name.strip(" .")
+    return name[:100] or "body"
+
+
+def _package_version() -> str:
+    from backup_client import __version__
+
+    return __version__

@@ -1,0 +1,700 @@
+"""The runtime shared by every generated model.
+
+A model instance keeps its values in one dict keyed by wire names, the
+same dict that ``json.loads`` produced when the model came from a server.
+That makes three promises cheap to keep: keys the model does not declare
+survive untouched, an explicit ``null`` stays distinct from an absent key,
+and writing a model back out is little more than copying that dict.
+
+Type specifications follow the python-prior convention.  A *type spec* is
+one of: a class (``int``, ``str``, ``float``, ``bool``, ``date``,
+``datetime``, ``dict``, ``list``, ``none_type``, ``file_type`` or a model
+class), a one-element list ``[spec]`` for a JSON array, or a one-entry
+dict ``{str: spec}`` for a JSON object of values.  Where several types are
+allowed they are given as a tuple, as in ``(int, none_type)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import reprlib
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
+
+from backup_client.exceptions import (
+    ApiAttributeError,
+    ApiTypeError,
+    ApiValueError,
+    PathItem,
+)
+
+if TYPE_CHECKING:
+    from backup_client.configuration import Configuration
+
+__all__ = [
+    "Attribute",
+    "ModelNormal",
+    "OpenApiModel",
+    "attribute",
+    "convert_wire_value",
+    "date",
+    "datetime",
+    "file_type",
+    "none_type",
+    "parse_json",
+    "sanitize_for_serialization",
+]
+
+none_type = type(None)
+file_type = io.IOBase
+
+TypeSpec = Union[type, list[Any], dict[Any, Any]]
+TypeSpecs = tuple[TypeSpec, ...]
+
+M = TypeVar("M", bound="ModelNormal")
+
+# Values that JSON carries as they are and that need no conversion.
+_JSON_SCALARS = frozenset({str, int, float, bool, none_type})
+
+_short_repr = reprlib.Repr()
+_short_repr.maxstring = 40
+_short_repr.maxother = 40
+
+
+class _Context:
+    """How strictly a value is read, and where it comes from."""
+
+    __slots__ = ("check_type", "discard_unknown_keys", "from_server", "validate")
+
+    def __init__(
+        self,
+        *,
+        from_server: bool,
+        check_type: bool = True,
+        discard_unknown_keys: bool = False,
+        validate: bool = True,
+    ) -> None:
+        self.from_server = from_server
+        self.check_type = check_type
+        self.discard_unknown_keys = discard_unknown_keys
+        self.validate = validate
+
+    @classmethod
+    def for_user(
+        cls, check_type: bool, configuration: Configuration | None
+    ) -> _Context:
+        validate = configuration is None or configuration.client_side_validation
+        return cls(from_server=False, check_type=check_type, validate=validate)
+
+
+_USER = _Context(from_server=False)
+_SERVER = _Context(from_server=True)
+
+
+# -- describing types in messages ------------------------------------------
+
+
+def _type_name(spec: Any) -> str:
+    if spec is none_type:
+        return "None"
+    if isinstance(spec, list):
+        return f"list of {_types_text(_as_specs(spec[0]))}"
+    if isinstance(spec, dict):
+        return f"dict of {_types_text(_as_specs(next(iter(spec.values()))))}"
+    return str(spec.__name__)
+
+
+def _types_text(types: TypeSpecs) -> str:
+    return " or ".join(_type_name(spec) for spec in types)
+
+
+def _as_specs(spec: Any) -> TypeSpecs:
+    return spec if isinstance(spec, tuple) else (spec,)
+
+
+def _type_error(value: Any, types: TypeSpecs, name: str | None) -> ApiTypeError:
+    subject = "Invalid type" if name is None else f"Invalid type for {name!r}"
+    got = type(value).__name__
+    shown = "" if value is None else f" {_short_repr.repr(value)}"
+    return ApiTypeError(
+        f"{subject}: expected {_types_text(types)}, got {got}{shown}",
+        valid_classes=tuple(t for t in types if isinstance(t, type)),
+    )
+
+
+# -- checking and converting values ----------------------------------------
+
+
+def _matches_scalar(value: Any, spec: type) -> bool:
+    """Whether ``value`` already is of the scalar type ``spec``.
+
+    ``True`` is not an int and ``1.0`` is not an int; an int is a float,
+    as it is in JSON and in Python's typing.
+    """
+    if isinstance(value, bool):
+        return spec is bool
+    if spec is float:
+        return isinstance(value, (int, float))
+    if spec is date:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    return isinstance(value, spec)
+
+
+def _parse_date(value: str, spec: type) -> date | datetime:
+    from dateutil.parser import isoparse  # only models with dates need it
+
+    try:
+        parsed = isoparse(value)
+    except (ValueError, OverflowError) as err:
+        kind = "date-time" if spec is datetime else "date"
+        raise ApiValueError(f"Invalid {kind} {value!r}: {err}") from err
+    return parsed if spec is datetime else parsed.date()
+
+
+def _convert(value: Any, types: TypeSpecs, ctx: _Context) -> Any:
+    """Check ``value`` against ``types`` and convert nested models.
+
+    Raises with a path relative to ``value``; callers prepend their key.
+    """
+    for spec in types:
+        if isinstance(spec, list):
+            if type(value) is list:
+                return _convert_list(value, _as_specs(spec[0]), ctx)
+        elif isinstance(spec, dict):
+            if isinstance(value, dict):
+                return _convert_dict(value, _as_specs(next(iter(spec.values()))), ctx)
+        elif isinstance(spec, type) and issubclass(spec, ModelNormal):
+            if isinstance(value, spec):
+                return value
+            if isinstance(value, dict):
+                return spec._from_dict(value, ctx)
+        elif _matches_scalar(value, spec):
+            return value
+        elif spec in (date, datetime) and isinstance(value, str):
+            return _parse_date(value, spec)
+    if not ctx.check_type:
+        return value
+    raise _type_error(value, types, None)
+
+
+def _convert_list(items: list[Any], types: TypeSpecs, ctx: _Context) -> list[Any]:
+    # Server data is ours to convert in place; a user's list is copied.
+    out = items if ctx.from_server else list(items)
+    index = 0
+    try:
+        for index, item in enumerate(items):
+            out[index] = _convert(item, types, ctx)
+    except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+        err.path_to_item.insert(0, index)
+        raise
+    return out
+
+
+def _convert_dict(
+    values: dict[Any, Any], types: TypeSpecs, ctx: _Context
+) -> dict[Any, Any]:
+    out = values if ctx.from_server else dict(values)
+    key: Any = None
+    try:
+        for key, item in values.items():
+            out[key] = _convert(item, types, ctx)
+    except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+        err.path_to_item.insert(0, key)
+        raise
+    return out
+
+
+def convert_wire_value(
+    value: Any,
+    types: TypeSpecs,
+    *,
+    check_type: bool = True,
+    discard_unknown_keys: bool = False,
+    path: Iterable[PathItem] = ("received_data",),
+) -> Any:
+    """Turn a value parsed from a server's JSON into the types ``types`` name.
+
+    Objects become models, lists and dicts are converted element by
+    element, everything else is checked.  Errors carry the path from the
+    top of the body, in the body's own wire names.
+    """
+    ctx = _Context(
+        from_server=True,
+        check_type=check_type,
+        discard_unknown_keys=discard_unknown_keys,
+    )
+    try:
+        return _convert(value, types, ctx)
+    except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+        err.path_to_item[:0] = list(path)
+        raise
+
+
+def parse_json(data: bytes | bytearray | str) -> Any:
+    """Parse a JSON text, turning every way it can be broken into ApiValueError."""
+    if isinstance(data, (bytes, bytearray)):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ApiValueError(
+                f"The body is not valid UTF-8: {err.reason} at byte {err.start}"
+            ) from err
+    if data.startswith("\ufeff"):
+        data = data[1:]
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as err:
+        raise ApiValueError(
+            f"The body is not valid JSON: {err.msg} "
+            f"(line {err.lineno}, column {err.colno})"
+        ) from err
+    except RecursionError:
+        raise ApiValueError("The body is not usable: it nests too deeply") from None
+    except ValueError as err:
+        raise ApiValueError(f"The body is not usable: {err}") from err
+
+
+# -- writing values out ----------------------------------------------------
+
+
+def sanitize_for_serialization(obj: Any) -> Any:
+    """Turn ``obj`` into a JSON-ready value: models by wire name, dates as ISO."""
+    if type(obj) in _JSON_SCALARS:
+        return obj
+    if isinstance(obj, OpenApiModel):
+        return obj._to_wire()
+    if isinstance(obj, (list, tuple)):
+        return [sanitize_for_serialization(item) for item in obj]
+    if isinstance(obj, dict):
+        return {key: sanitize_for_serialization(item) for key, item in obj.items()}
+    if isinstance(obj, (date, datetime)):
+        return obj.isoformat()
+    if isinstance(obj, (str, int, float)):  # subclasses such as enum members
+        return obj
+    raise ApiValueError(f"Unable to serialize {type(obj).__name__} to JSON")
+
+
+def _to_python(value: Any) -> Any:
+    if isinstance(value, ModelNormal):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_to_python(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _to_python(item) for key, item in value.items()}
+    return value
+
+
+# -- declaring attributes --------------------------------------------------
+
+
+class _NoType:
+    """A type no value has."""
+
+
+class Attribute:
+    """One declared attribute of a model: its names, type and allowed values.
+
+    Reading it on an instance gives the stored value, or None when unset.
+    """
+
+    __slots__ = (
+        "_exact",
+        "allowed",
+        "name",
+        "nullable",
+        "openapi_types",
+        "types",
+        "wire_name",
+    )
+
+    def __init__(
+        self,
+        wire_name: str,
+        type_: TypeSpec,
+        *,
+        nullable: bool = False,
+        allowed: tuple[Any, ...] | None = None,
+    ) -> None:
+        self.name = wire_name
+        self.wire_name = wire_name
+        self.nullable = nullable
+        self.allowed = allowed
+        self.types: TypeSpecs = (type_,)
+        # A value of exactly this type needs no further checks.
+        self._exact = type_ if type_ in (int, str, bool, float) else _NoType
+        self.openapi_types: TypeSpecs = (type_, none_type) if nullable else (type_,)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: ModelNormal | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return instance._data.get(self.wire_name)
+
+    def __repr__(self) -> str:
+        return f"<Attribute {self.name} ({self.wire_name}): {_types_text(self.types)}>"
+
+    def accept(self, value: Any, ctx: _Context) -> Any:
+        """Check a value for this attribute and convert nested models.
+
+        ``None`` is accepted for every attribute.  Values a user builds
+        must be among the allowed values; values from a server need not.
+        """
+        if value is None:
+            return None
+        if type(value) is not self._exact:
+            value = self._convert(value, ctx)
+        if self.allowed and ctx.validate and not ctx.from_server:
+            self._check_allowed(value)
+        return value
+
+    def _convert(self, value: Any, ctx: _Context) -> Any:
+        try:
+            return _convert(value, self.types, ctx)
+        except ApiTypeError as err:
+            if err.path_to_item:  # the error lies deeper, and says where
+                raise
+            name = self.wire_name if ctx.from_server else self.name
+            raise _type_error(value, (*self.types, none_type), name) from None
+
+    def _check_allowed(self, value: Any) -> None:
+        if value not in self.allowed:  # type: ignore[operator]  # allowed is set
+            choices = ", ".join(repr(choice) for choice in self.allowed)  # type: ignore[union-attr]
+            raise ApiValueError(
+                f"Invalid value for {self.name!r}: {value!r} is not one of {choices}"
+            )
+
+
+def attribute(
+    wire_name: str,
+    type_: TypeSpec,
+    *,
+    nullable: bool = False,
+    allowed: tuple[Any, ...] | None = None,
+) -> Any:
+    """Declare a model attribute (typed as ``Any`` so the annotation rules)."""
+    return Attribute(wire_name, type_, nullable=nullable, allowed=allowed)
+
+
+# -- the model base classes ------------------------------------------------
+
+
+class _ModelType(type):
+    """Gives every model class fixed storage and its python-prior metadata."""
+
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]
+    ) -> _ModelType:
+        namespace.setdefault("__slots__", ())
+        return super().__new__(mcs, name, bases, namespace)
+
+    def __init__(
+        cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]
+    ) -> None:
+        super().__init__(name, bases, namespace)
+        attributes: dict[str, Attribute] = {}
+        for base in reversed(cls.__mro__[1:]):
+            attributes.update(getattr(base, "_attributes", {}))
+        for value in namespace.values():
+            if isinstance(value, Attribute):
+                attributes[value.name] = value
+        cls._attributes = attributes
+        cls._by_wire = {attr.wire_name: attr for attr in attributes.values()}
+        cls._by_any_name = {**cls._by_wire, **attributes}
+        cls._describe(list(attributes.values()))
+
+    def _describe(cls, attributes: list[Attribute]) -> None:
+        """Set the class metadata that python-prior models carry."""
+        cls.attribute_map = {attr.name: attr.wire_name for attr in attributes}
+        cls.openapi_types = {attr.name: attr.openapi_types for attr in attributes}
+        cls.allowed_values = {
+            (attr.name,): _allowed_values_table(attr)
+            for attr in attributes
+            if attr.allowed
+        }
+
+
+def _allowed_values_table(attr: Attribute) -> dict[str, Any]:
+    table: dict[str, Any] = {"None": None} if attr.nullable else {}
+    for value in attr.allowed or ():
+        table[str(value).upper()] = value
+    return table
+
+
+def _restore(cls: type[M], data: dict[str, Any]) -> M:
+    """Rebuild a pickled or copied model from its stored values."""
+    instance = cls.__new__(cls)
+    _set_data(instance, data)
+    return instance
+
+
+class OpenApiModel(metaclass=_ModelType):
+    """The base of every generated model."""
+
+    _attributes: ClassVar[dict[str, Attribute]]
+    _by_wire: ClassVar[dict[str, Attribute]]
+    _by_any_name: ClassVar[dict[str, Attribute]]
+    attribute_map: ClassVar[dict[str, str]]
+    openapi_types: ClassVar[dict[str, TypeSpecs]]
+    allowed_values: ClassVar[dict[tuple[str], dict[str, Any]]]
+    validations: ClassVar[dict[tuple[str], dict[str, Any]]] = {}
+    additional_properties_type: ClassVar[TypeSpecs | None] = (
+        bool,
+        date,
+        datetime,
+        dict,
+        float,
+        int,
+        list,
+        str,
+        none_type,
+    )
+    discriminator: ClassVar[None] = None
+    read_only_vars: ClassVar[frozenset[str]] = frozenset()
+
+    def _to_wire(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class ModelNormal(OpenApiModel):
+    """A model with declared attributes, built by keyword.
+
+    Attributes are read as ``m.name``, ``m["name"]`` or ``m.get("name")``;
+    one that was never set reads None, and ``"name" in m`` tells unset
+    from an explicit None.  Keys a server sent that the model does not
+    declare are kept and written back; ``m["key"]`` reads them.
+    """
+
+    __slots__ = ("_data",)
+    _data: dict[str, Any]
+
+    def __init__(
+        self,
+        *args: Any,
+        _check_type: bool = True,
+        _spec_property_naming: bool = False,
+        _path_to_item: Iterable[PathItem] = (),
+        _configuration: Configuration | None = None,
+        _visited_composed_classes: tuple[type, ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        if args:
+            raise ApiTypeError(
+                f"{type(self).__name__}() takes keyword arguments only, "
+                f"got {len(args)} positional",
+                path_to_item=list(_path_to_item),
+            )
+        ctx = _Context.for_user(_check_type, _configuration)
+        names = self._by_wire if _spec_property_naming else self._attributes
+        try:
+            data = self._accept_all(kwargs, names, ctx)
+        except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+            err.path_to_item[:0] = list(_path_to_item)
+            raise
+        _set_data(self, data)
+
+    @classmethod
+    def _accept_all(
+        cls, values: Mapping[str, Any], names: Mapping[str, Attribute], ctx: _Context
+    ) -> dict[str, Any]:
+        """Check values a user gave by name; an unknown name is an error."""
+        data: dict[str, Any] = {}
+        key = None
+        try:
+            for key, value in values.items():
+                attr = names.get(key)
+                if attr is None:
+                    raise cls._unknown_name(key)
+                data[attr.wire_name] = attr.accept(value, ctx)
+        except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+            err.path_to_item.insert(0, key)  # type: ignore[arg-type]  # set in loop
+            raise
+        return data
+
+    @classmethod
+    def _from_dict(cls: type[M], values: dict[str, Any], ctx: _Context) -> M:
+        """Build a model from a dict: a server's wire dict, or a user's."""
+        if not ctx.from_server:
+            return _restore(cls, cls._accept_all(values, cls._by_any_name, ctx))
+        by_wire = cls._by_wire
+        unknown: list[str] = []
+        key = None
+        try:
+            for key, value in values.items():
+                attr = by_wire.get(key)
+                if attr is None:
+                    unknown.append(key)
+                elif value is not None:
+                    converted = attr.accept(value, ctx)
+                    if converted is not value:
+                        values[key] = converted
+        except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+            err.path_to_item.insert(0, key)  # type: ignore[arg-type]  # set in loop
+            raise
+        if unknown and ctx.discard_unknown_keys:
+            for key in unknown:
+                del values[key]
+        return _restore(cls, values)
+
+    @classmethod
+    def _unknown_name(cls, name: str) -> ApiAttributeError:
+        message = f"{cls.__name__} has no attribute {name!r}"
+        suggestion = _closest(name, cls._attributes)
+        if suggestion:
+            message += f"; did you mean {suggestion!r}?"
+        return ApiAttributeError(message)
+
+    # -- reading -----------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for names the class does not define.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise self._unknown_name(name)
+
+    def _lookup(self, name: str) -> Attribute | None:
+        return self._by_any_name.get(name)
+
+    def __getitem__(self, name: str) -> Any:
+        attr = self._lookup(name)
+        if attr is not None:
+            return self._data.get(attr.wire_name)
+        if name in self._data:
+            return self._data[name]
+        raise self._unknown_name(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of ``name``, or ``default`` when it was never set."""
+        attr = self._lookup(name)
+        return self._data.get(name if attr is None else attr.wire_name, default)
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        attr = self._lookup(name)
+        return (name if attr is None else attr.wire_name) in self._data
+
+    def is_known_value(self, name: str) -> bool:
+        """Whether the value of ``name`` is one this library knows.
+
+        A newer server may send a value (a new status, say) that the spec
+        this library was generated from does not list; it is kept as sent,
+        and this method answers False for it.  Unset and None are known.
+        """
+        attr = self._lookup(name)
+        if attr is None:
+            raise self._unknown_name(name)
+        value = self._data.get(attr.wire_name)
+        return value is None or not attr.allowed or value in attr.allowed
+
+    # -- writing -----------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        attr = self._attributes.get(name)
+        if attr is None:
+            raise self._unknown_name(name)
+        try:
+            self._data[attr.wire_name] = attr.accept(value, _USER)
+        except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+            err.path_to_item.insert(0, name)
+            raise
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        attr = self._lookup(name)
+        self.__setattr__(name if attr is None else attr.name, value)
+
+    def __delattr__(self, name: str) -> None:
+        attr = self._attributes.get(name)
+        if attr is None:
+            raise self._unknown_name(name)
+        self._data.pop(attr.wire_name, None)
+
+    # -- comparing, showing, copying -----------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._data == other._data
+
+    __hash__ = None  # type: ignore[assignment]  # models are mutable
+
+    def __repr__(self) -> str:
+        parts = []
+        extra = {}
+        for key, value in self._data.items():
+            attr = self._by_wire.get(key)
+            if attr is None:
+                extra[key] = value
+            else:
+                parts.append(f"{attr.name}={value!r}")
+        if extra:
+            parts.append(f"**{extra!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self._data))
+
+    def __copy__(self: M) -> M:
+        return _restore(type(self), dict(self._data))
+
+    # -- converting ----------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The set values by python name, nested models as dicts.
+
+        Keys a server sent that the model does not declare keep their
+        wire name; an explicit None is kept.
+        """
+        out: dict[str, Any] = {}
+        for key, value in self._data.items():
+            attr = self._by_wire.get(key)
+            if attr is None:
+                out[key] = value
+            else:
+                out[attr.name] = _to_python(value)
+        return out
+
+    def _to_wire(self) -> dict[str, Any]:
+        out = dict(self._data)
+        by_wire = self._by_wire
+        for key, value in self._data.items():
+            if type(value) not in _JSON_SCALARS and key in by_wire:
+                out[key] = sanitize_for_serialization(value)
+        return out
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """The model as the JSON text a server would send, by wire name."""
+        return json.dumps(self._to_wire(), indent=indent)
+
+    @classmethod
+    def from_json(
+        cls: type[M], text: str | bytes, *, configuration: Configuration | None = None
+    ) -> M:
+        """Read a model from JSON text as a server sends it, by wire name.
+
+        Keys the model does not declare are kept (unless the configuration
+        discards them) and values the spec does not list are accepted.
+        """
+        value = parse_json(text)
+        discard = configuration is not None and configuration.discard_unknown_keys
+        result: M = convert_wire_value(
+            value, (cls,), discard_unknown_keys=discard, path=()
+        )
+        return result
+
+
+def _closest(name: str, attributes: Mapping[str, Attribute]) -> str | None:
+    """The declared python name that ``name`` most likely meant."""
+    folded = name.replace("_", "").lower()
+    for attr in attributes.values():
+        if folded in (attr.name.replace("_", ""), attr.wire_name.lower()):
+            return attr.name
+    matches = difflib.get_close_matches(name, list(attributes), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+_set_data = ModelNormal.__dict__["_data"].__set__

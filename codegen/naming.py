@@ -1,0 +1,104 @@
+"""Python names for the class and property names a spec uses."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterable
+
+__all__ = [
+    "attribute_name",
+    "attribute_names",
+    "class_name",
+    "module_name",
+    "snake_case",
+]
+
+# Names a property must not take: the class body of a generated model uses
+# the builtins and imports listed first, and ModelNormal defines the rest.
+_RESERVED_ATTRIBUTES = frozenset(
+    {
+        "Any",
+        "ModelNormal",
+        "attribute",
+        "bool",
+        "date",
+        "datetime",
+        "dict",
+        "float",
+        "int",
+        "list",
+        "none_type",
+        "object",
+        "str",
+        "additional_properties_type",
+        "allowed_values",
+        "attribute_map",
+        "discriminator",
+        "from_json",
+        "get",
+        "is_known_value",
+        "openapi_types",
+        "read_only_vars",
+        "to_dict",
+        "to_json",
+        "validations",
+    }
+)
+# Class names a model must not take: its module imports these.
+_RESERVED_CLASSES = frozenset({"Any", "ModelNormal", "TYPE_CHECKING"})
+
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")  # the "PS" of "HTTPServer"
+_WORD_START = re.compile(r"([a-z0-9])([A-Z])")  # the "rT" of "startTime"
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]+")
+
+
+def snake_case(name: str) -> str:
+    """``startTimeUsecs`` as ``start_time_usecs``; other characters become ``_``."""
+    name = _ACRONYM_END.sub(r"\1_\2", name)
+    name = _WORD_START.sub(r"\1_\2", name)
+    return _NOT_ALPHANUMERIC.sub("_", name).strip("_").lower()
+
+
+def _unreserved(name: str, reserved: frozenset[str]) -> str:
+    """``name``, or ``name_`` when it is a keyword or a reserved name."""
+    if keyword.iskeyword(name) or name in reserved:
+        return f"{name}_"
+    return name
+
+
+def attribute_name(wire_name: str) -> str:
+    """The Python name of a property, before duplicates are told apart."""
+    name = snake_case(wire_name) or "var"
+    if name[0].isdigit():
+        name = f"var_{name}"
+    return _unreserved(name, _RESERVED_ATTRIBUTES)
+
+
+def attribute_names(wire_names: Iterable[str]) -> list[str]:
+    """The Python names of a schema's properties, distinct and in order."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for wire_name in wire_names:
+        name = base = attribute_name(wire_name)
+        count = 1
+        while name in taken:
+            count += 1
+            name = f"{base}_{count}"
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def class_name(schema_name: str) -> str:
+    """The class name of a schema: its words joined, each starting upper case."""
+    words = _NOT_ALPHANUMERIC.split(schema_name)
+    name = "".join(word[:1].upper() + word[1:] for word in words) or "Model"
+    if name[0].isdigit():
+        name = f"Model{name}"
+    return _unreserved(name, _RESERVED_CLASSES)
+
+
+def module_name(class_name: str) -> str:
+    """The module that holds a model class, named in snake case."""
+    return _unreserved(snake_case(class_name), frozenset())
