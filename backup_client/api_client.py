@@ -206,7 +206,9 @@ class ApiClient:
             resource_path, path_params or {}, formats
         )
         form = self.parameters_to_tuples(post_params or (), formats)
-        form += self.files_parameters(files)
+        if files:
+            headers.setdefault("Content-Type", "multipart/form-data")
+            form += self.files_parameters(files)
         payload = None
         if body is not None:
             payload = self._encode_body(body, headers)

@@ -56,6 +56,9 @@ TypeSpecs = tuple[TypeSpec, ...]
 
 M = TypeVar("M", bound="ModelNormal")
 
+# The errors that carry a path; each level of a value prepends its key.
+_PATH_ERRORS = (ApiTypeError, ApiValueError, ApiAttributeError)
+
 # Values that JSON carries as they are and that need no conversion.
 _JSON_SCALARS = frozenset({str, int, float, bool, none_type})
 
@@ -91,7 +94,6 @@ class _Context:
 
 
 _USER = _Context(from_server=False)
-_SERVER = _Context(from_server=True)
 
 
 # -- describing types in messages ------------------------------------------
@@ -134,6 +136,8 @@ def _matches_scalar(value: Any, spec: type) -> bool:
     ``True`` is not an int and ``1.0`` is not an int; an int is a float,
     as it is in JSON and in Python's typing.
     """
+    if spec is object:
+        return True
     if isinstance(value, bool):
         return spec is bool
     if spec is float:
@@ -162,10 +166,14 @@ def _convert(value: Any, types: TypeSpecs, ctx: _Context) -> Any:
     for spec in types:
         if isinstance(spec, list):
             if type(value) is list:
-                return _convert_list(value, _as_specs(spec[0]), ctx)
+                # Server data is ours to convert in place; a user's is copied.
+                items = value if ctx.from_server else list(value)
+                return _convert_items(enumerate(value), items, _as_specs(spec[0]), ctx)
         elif isinstance(spec, dict):
             if isinstance(value, dict):
-                return _convert_dict(value, _as_specs(next(iter(spec.values()))), ctx)
+                values = value if ctx.from_server else dict(value)
+                inner = _as_specs(next(iter(spec.values())))
+                return _convert_items(value.items(), values, inner, ctx)
         elif isinstance(spec, type) and issubclass(spec, ModelNormal):
             if isinstance(value, spec):
                 return value
@@ -180,28 +188,15 @@ def _convert(value: Any, types: TypeSpecs, ctx: _Context) -> Any:
     raise _type_error(value, types, None)
 
 
-def _convert_list(items: list[Any], types: TypeSpecs, ctx: _Context) -> list[Any]:
-    # Server data is ours to convert in place; a user's list is copied.
-    out = items if ctx.from_server else list(items)
-    index = 0
-    try:
-        for index, item in enumerate(items):
-            out[index] = _convert(item, types, ctx)
-    except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
-        err.path_to_item.insert(0, index)
-        raise
-    return out
-
-
-def _convert_dict(
-    values: dict[Any, Any], types: TypeSpecs, ctx: _Context
-) -> dict[Any, Any]:
-    out = values if ctx.from_server else dict(values)
+def _convert_items(
+    pairs: Iterable[tuple[Any, Any]], out: Any, types: TypeSpecs, ctx: _Context
+) -> Any:
+    """Convert each ``(key, item)`` of a list or dict into ``out[key]``."""
     key: Any = None
     try:
-        for key, item in values.items():
+        for key, item in pairs:
             out[key] = _convert(item, types, ctx)
-    except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+    except _PATH_ERRORS as err:
         err.path_to_item.insert(0, key)
         raise
     return out
@@ -228,7 +223,7 @@ def convert_wire_value(
     )
     try:
         return _convert(value, types, ctx)
-    except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+    except _PATH_ERRORS as err:
         err.path_to_item[:0] = list(path)
         raise
 
@@ -349,7 +344,7 @@ class Attribute:
         if type(value) is not self._exact:
             value = self._convert(value, ctx)
         if self.allowed and ctx.validate and not ctx.from_server:
-            self._check_allowed(value)
+            self._check_allowed(value, self.allowed)
         return value
 
     def _convert(self, value: Any, ctx: _Context) -> Any:
@@ -361,9 +356,9 @@ class Attribute:
             name = self.wire_name if ctx.from_server else self.name
             raise _type_error(value, (*self.types, none_type), name) from None
 
-    def _check_allowed(self, value: Any) -> None:
-        if value not in self.allowed:  # type: ignore[operator]  # allowed is set
-            choices = ", ".join(repr(choice) for choice in self.allowed)  # type: ignore[union-attr]
+    def _check_allowed(self, value: Any, allowed: tuple[Any, ...]) -> None:
+        if value not in allowed:
+            choices = ", ".join(repr(choice) for choice in allowed)
             raise ApiValueError(
                 f"Invalid value for {self.name!r}: {value!r} is not one of {choices}"
             )
@@ -492,7 +487,7 @@ class ModelNormal(OpenApiModel):
         names = self._by_wire if _spec_property_naming else self._attributes
         try:
             data = self._accept_all(kwargs, names, ctx)
-        except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+        except _PATH_ERRORS as err:
             err.path_to_item[:0] = list(_path_to_item)
             raise
         _set_data(self, data)
@@ -503,15 +498,15 @@ class ModelNormal(OpenApiModel):
     ) -> dict[str, Any]:
         """Check values a user gave by name; an unknown name is an error."""
         data: dict[str, Any] = {}
-        key = None
+        key: Any = None
         try:
             for key, value in values.items():
                 attr = names.get(key)
                 if attr is None:
                     raise cls._unknown_name(key)
                 data[attr.wire_name] = attr.accept(value, ctx)
-        except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
-            err.path_to_item.insert(0, key)  # type: ignore[arg-type]  # set in loop
+        except _PATH_ERRORS as err:
+            err.path_to_item.insert(0, key)
             raise
         return data
 
@@ -522,7 +517,7 @@ class ModelNormal(OpenApiModel):
             return _restore(cls, cls._accept_all(values, cls._by_any_name, ctx))
         by_wire = cls._by_wire
         unknown: list[str] = []
-        key = None
+        key: Any = None
         try:
             for key, value in values.items():
                 attr = by_wire.get(key)
@@ -532,8 +527,8 @@ class ModelNormal(OpenApiModel):
                     converted = attr.accept(value, ctx)
                     if converted is not value:
                         values[key] = converted
-        except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
-            err.path_to_item.insert(0, key)  # type: ignore[arg-type]  # set in loop
+        except _PATH_ERRORS as err:
+            err.path_to_item.insert(0, key)
             raise
         if unknown and ctx.discard_unknown_keys:
             for key in unknown:
@@ -599,7 +594,7 @@ class ModelNormal(OpenApiModel):
             raise self._unknown_name(name)
         try:
             self._data[attr.wire_name] = attr.accept(value, _USER)
-        except (ApiTypeError, ApiValueError, ApiAttributeError) as err:
+        except _PATH_ERRORS as err:
             err.path_to_item.insert(0, name)
             raise
 

@@ -28,18 +28,7 @@ from backup_client.model_utils import file_type, none_type
 from backup_client.models import BackupAttempt, BackupDataStats
 from backup_client.testing import StubServer
 
-STATUSES = [
-    "Running",
-    "Canceled",
-    "Canceling",
-    "Paused",
-    "Pausing",
-    "Resuming",
-    "Failed",
-    "Missed",
-    "Succeeded",
-    "SucceededWithWarning",
-]
+STATUSES = [s for s in BackupAttempt.allowed_values[("status",)].values() if s]
 TEXTS = [
     "Sicherung von 'Büro-Laufwerk' fehlgeschlagen",
     "スナップショットの作成に失敗しました",
@@ -366,6 +355,38 @@ def test_call_api_sends_models_as_wire_json(server: StubServer) -> None:
     request = server.requests[0]
     assert request.json == {"startTimeUsecs": 9, "message": None}
     assert request.headers["Content-Type"] == "application/json"
+
+
+def test_call_api_sends_form_fields(server: StubServer) -> None:
+    """post_params are sent as a URL-encoded form."""
+    server.add("POST", "/v2/x", json={})
+    with client_for(server) as api_client:
+        api_client.call_api(
+            "/x",
+            "POST",
+            post_params=[("name", "nightly"), ("days", 7)],
+            header_params={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+    assert server.requests[0].body == b"name=nightly&days=7"
+
+
+def test_call_api_uploads_files_as_multipart(server: StubServer, tmp_path: Any) -> None:
+    """files are sent as parts of a multipart form, with their names."""
+    server.add("POST", "/v2/upload", json={})
+    path = tmp_path / "report.json"
+    path.write_bytes(b'{"ok": true}')
+    with client_for(server) as api_client:
+        api_client.call_api(
+            "/upload",
+            "POST",
+            post_params={"kind": "report"},
+            files={"file": path.open("rb")},
+        )
+    request = server.requests[0]
+    assert request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert b'filename="report.json"' in request.body
+    assert b'{"ok": true}' in request.body
+    assert b'name="kind"' in request.body
 
 
 def test_call_api_applies_named_auth_settings(server: StubServer) -> None:

@@ -465,6 +465,8 @@ def test_repr_shows_unknown_keys_apart() -> None:
         (({str: (int,)},), {"a": 1}),
         ((dict,), {"a": [1]}),
         ((list,), [{"a": 1}]),
+        ((object,), True),
+        ((object,), None),
     ],
 )
 def test_convert_wire_value_accepts_matching_values(types: Any, value: Any) -> None:
