@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import mimetypes
 import os
@@ -11,7 +12,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from multiprocessing.pool import ApplyResult, ThreadPool
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Protocol, Union
 from urllib.parse import quote, unquote, urlencode
 
 from backup_client.configuration import Configuration
@@ -34,6 +35,16 @@ _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
 _JSON_MIME = re.compile(r"^application/(?:[\w!#$&.+^-]+\+)?json\s*(?:;|$)", re.I)
 
 Params = Optional[Union[Mapping[str, Any], Sequence[tuple[str, Any]]]]
+
+
+class _Request(NamedTuple):
+    """A request ready to send."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | None
+    form: list[tuple[str, Any]] | None
 
 
 class _Response(Protocol):
@@ -157,30 +168,33 @@ class ApiClient:
         request runs on a worker thread and an ``ApplyResult`` is returned:
         its ``get()`` gives the answer or raises the request's error.
         """
-        args = (
-            resource_path,
-            method,
-            path_params,
-            query_params,
-            header_params,
-            body,
-            post_params,
-            files,
-            response_type,
-            auth_settings,
-            _return_http_data_only,
-            collection_formats,
-            _preload_content,
-            _request_timeout,
-            _host,
-            _check_type,
+        send = functools.partial(
+            self._call_api,
+            self._prepare(
+                resource_path,
+                method,
+                path_params,
+                query_params,
+                header_params,
+                body,
+                post_params,
+                files,
+                auth_settings,
+                collection_formats,
+                _host,
+            ),
+            response_type=response_type,
+            data_only=bool(_return_http_data_only),
+            preload_content=_preload_content,
+            timeout=_request_timeout,
+            check_type=True if _check_type is None else _check_type,
         )
         if async_req:
-            result: ApplyResult[Any] = self.pool.apply_async(self._call_api, args)
+            result: ApplyResult[Any] = self.pool.apply_async(send)
             return result
-        return self._call_api(*args)
+        return send()
 
-    def _call_api(
+    def _prepare(
         self,
         resource_path: str,
         method: str,
@@ -190,50 +204,53 @@ class ApiClient:
         body: Any,
         post_params: Params,
         files: Mapping[str, Any] | None,
-        response_type: TypeSpecs | None,
         auth_settings: Sequence[str] | None,
-        _return_http_data_only: bool | None,
         collection_formats: Mapping[str, str] | None,
-        _preload_content: bool,
-        _request_timeout: float | tuple[float, float] | None,
-        _host: str | None,
-        _check_type: bool | None,
-    ) -> Any:
+        host: str | None,
+    ) -> _Request:
+        """Encode everything a request sends, credentials included."""
         formats = collection_formats or {}
         headers = self._headers(header_params, formats)
         queries = self.parameters_to_tuples(query_params or (), formats)
-        url = (_host or self.configuration.host) + self._path(
-            resource_path, path_params or {}, formats
-        )
+        path = self._path(resource_path, path_params or {}, formats)
+        url = (host or self.configuration.host) + path
         form = self.parameters_to_tuples(post_params or (), formats)
         if files:
             headers.setdefault("Content-Type", "multipart/form-data")
             form += self.files_parameters(files)
-        payload = None
-        if body is not None:
-            payload = self._encode_body(body, headers)
+        payload = None if body is None else self._encode_body(body, headers)
         self.update_params_for_auth(headers, queries, auth_settings, url, method, body)
         if queries:
             url += "?" + urlencode(queries)
+        return _Request(method, url, headers, payload, form or None)
 
+    def _call_api(
+        self,
+        request: _Request,
+        *,
+        response_type: TypeSpecs | None,
+        data_only: bool,
+        preload_content: bool,
+        timeout: float | tuple[float, float] | None,
+        check_type: bool,
+    ) -> Any:
+        """Send a prepared request and shape its answer as call_api promises."""
         response = self.request(
-            method,
-            url,
-            headers=headers,
-            body=payload,
-            post_params=form or None,
-            _preload_content=_preload_content,
-            _request_timeout=_request_timeout,
+            request.method,
+            request.url,
+            headers=request.headers,
+            body=request.body,
+            post_params=request.form,
+            _preload_content=preload_content,
+            _request_timeout=timeout,
         )
         self.last_response = response
-        if not _preload_content:
+        if not preload_content:
             return response.urllib3_response
-
         data = None
         if response_type:
-            check = True if _check_type is None else _check_type
-            data = self.deserialize(response, response_type, check)
-        if _return_http_data_only:
+            data = self.deserialize(response, response_type, check_type)
+        if data_only:
             return data
         return data, response.status, response.headers
 
