@@ -165,8 +165,10 @@ class ApiClient:
 
         The answer is the data alone when ``_return_http_data_only`` is
         true, else ``(data, status, headers)``.  With ``async_req=True`` the
-        request runs on a worker thread and an ``ApplyResult`` is returned:
-        its ``get()`` gives the answer or raises the request's error.
+        request is encoded here, so a body that cannot be encoded raises at
+        once; it is then sent on a worker thread and an ``ApplyResult`` is
+        returned, whose ``get()`` gives the answer or raises the request's
+        error.
         """
         send = functools.partial(
             self._call_api,

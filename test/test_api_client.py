@@ -481,6 +481,15 @@ def test_async_request_returns_result_with_get(server: StubServer) -> None:
         assert result.get(timeout=10).status == "Paused"
 
 
+def test_async_request_with_unencodable_body_raises_at_once(
+    server: StubServer,
+) -> None:
+    """An async request whose body cannot be encoded fails before it is queued."""
+    with client_for(server) as api_client, pytest.raises(ApiValueError, match="set"):
+        api_client.call_api("/x", "POST", body={"a": {1}}, async_req=True)
+    assert server.requests == []
+
+
 def test_close_ends_worker_threads(server: StubServer) -> None:
     """close() ends the threads that async requests started."""
     server.add("GET", "/v2/x", json={})
