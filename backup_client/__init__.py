@@ -1,13 +1,14 @@
 """Python models and a client for the backup platform's REST API.
 
-The models load without the HTTP stack: ``ApiClient`` and ``Configuration``
-are imported on first use, so ``import backup_client.models`` stays light.
+The models load without the HTTP stack or ``logging``: ``ApiClient`` and
+``Configuration`` are imported on first use, so ``import backup_client.models``
+stays light.  The modules that log attach a ``NullHandler`` to the
+``backup_client`` logger when they are imported.
 """
 
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import TYPE_CHECKING, Any
 
 from backup_client.exceptions import (
@@ -15,7 +16,9 @@ from backup_client.exceptions import (
     ApiConnectionError,
     ApiException,
     ApiKeyError,
+    ApiProxyError,
     ApiTimeoutError,
+    ApiTLSError,
     ApiTypeError,
     ApiValueError,
     ForbiddenException,
@@ -23,6 +26,7 @@ from backup_client.exceptions import (
     OpenApiException,
     ServiceException,
     UnauthorizedException,
+    UnverifiedTLSWarning,
 )
 
 if TYPE_CHECKING:
@@ -37,6 +41,8 @@ __all__ = [
     "ApiConnectionError",
     "ApiException",
     "ApiKeyError",
+    "ApiProxyError",
+    "ApiTLSError",
     "ApiTimeoutError",
     "ApiTypeError",
     "ApiValueError",
@@ -46,6 +52,7 @@ __all__ = [
     "OpenApiException",
     "ServiceException",
     "UnauthorizedException",
+    "UnverifiedTLSWarning",
     "__version__",
 ]
 
@@ -53,8 +60,6 @@ _LAZY = {
     "ApiClient": "backup_client.api_client",
     "Configuration": "backup_client.configuration",
 }
-
-logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> Any:

@@ -1,23 +1,43 @@
-"""``ApiClient``: sends requests and turns answers into models."""
+"""``ApiClient``: sends requests and turns answers into models.
+
+An ``ApiClient`` owns two things that must be released: the connection
+pool, created on first use, and the worker threads of ``async_req=True``
+calls, started on first use.  :meth:`ApiClient.close` (or leaving a
+``with`` block) releases both; a client that is garbage-collected without
+being closed releases them too, without waiting for running requests.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
+import logging
 import mimetypes
 import os
 import re
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from multiprocessing.pool import ApplyResult, ThreadPool
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Protocol, Union
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    NamedTuple,
+    Optional,
+    Protocol,
+    TypeVar,
+    Union,
+    overload,
+)
 from urllib.parse import quote, unquote, urlencode
 
 from backup_client.configuration import Configuration
 from backup_client.exceptions import ApiValueError
 from backup_client.model_utils import (
+    ModelNormal,
     TypeSpecs,
     convert_wire_value,
     file_type,
@@ -29,6 +49,19 @@ if TYPE_CHECKING:
     from backup_client.rest import RESTClientObject, RESTResponse
 
 __all__ = ["ApiClient"]
+
+M = TypeVar("M", bound=ModelNormal)
+
+logger = logging.getLogger(__name__)
+
+_DOWNLOAD_CHUNK = 64 * 1024
+_MAX_NAME_LENGTH = 100
+_MAX_NAME_TRIES = 100
+_UNSAFE_NAME_CHARS = frozenset('<>:"/\\|?*')
+_WINDOWS_DEVICES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10)}
+)
 
 _COLLECTION_SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
@@ -56,12 +89,54 @@ class _Response(Protocol):
     def getheader(self, name: str, default: str | None = None) -> str | None: ...
 
 
+class _Resources:
+    """What a client must release: its worker threads and its connections.
+
+    Kept apart from the client so that a finalizer can release them once
+    the client itself is gone.
+    """
+
+    def __init__(self, configuration: Configuration) -> None:
+        self.configuration = configuration
+        self.lock = threading.Lock()
+        self.pool: ThreadPool | None = None
+        self.rest_client: RESTClientObject | None = None
+
+    def get_pool(self, threads: int) -> ThreadPool:
+        with self.lock:
+            if self.pool is None:
+                self.pool = ThreadPool(threads)
+            return self.pool
+
+    def get_rest_client(self) -> RESTClientObject:
+        with self.lock:
+            if self.rest_client is None:
+                from backup_client.rest import RESTClientObject
+
+                self.rest_client = RESTClientObject(self.configuration)
+            return self.rest_client
+
+    def release(self, wait: bool) -> None:
+        """End the workers (waiting for them if ``wait``), close connections."""
+        with self.lock:
+            pool, self.pool = self.pool, None
+            rest_client, self.rest_client = self.rest_client, None
+        if pool is not None:
+            pool.close()
+            if wait:
+                pool.join()
+        if rest_client is not None:
+            rest_client.close()
+
+
 class ApiClient:
     """Talks to the platform: builds requests and hydrates answers.
 
     Use it as a context manager, or call :meth:`close`, to release its
     connections and worker threads.  One client may be shared by many
-    threads.
+    threads: the connection pool is created once, under a lock, and is
+    itself thread-safe.  ``last_response`` is the answer any thread
+    received last.
     """
 
     def __init__(
@@ -81,10 +156,10 @@ class ApiClient:
             self.default_headers[header_name] = header_value
         self.cookie = cookie
         self.user_agent = f"backup-client/{_package_version()}/python"
-        self._rest_client: RESTClientObject | None = None
-        self._pool: ThreadPool | None = None
-        self._lock = threading.Lock()
         self.last_response: RESTResponse | None = None
+        self._resources = _Resources(configuration)
+        # Runs when the client is collected, or at exit, if close() did not.
+        self._finalizer = weakref.finalize(self, self._resources.release, False)
 
     # -- lifetime ------------------------------------------------------------
 
@@ -100,33 +175,22 @@ class ApiClient:
         self.close()
 
     def close(self) -> None:
-        """End the worker threads and drop the pooled connections."""
-        with self._lock:
-            pool, self._pool = self._pool, None
-            rest_client, self._rest_client = self._rest_client, None
-        if pool is not None:
-            pool.close()
-            pool.join()
-        if rest_client is not None:
-            rest_client.close()
+        """End the worker threads and drop the pooled connections.
+
+        Requests already running finish first.  The client may be used
+        again afterwards: it starts what it needs anew.
+        """
+        self._resources.release(wait=True)
 
     @property
     def pool(self) -> ThreadPool:
         """The worker threads for ``async_req=True``, started on first use."""
-        with self._lock:
-            if self._pool is None:
-                self._pool = ThreadPool(self.pool_threads)
-            return self._pool
+        return self._resources.get_pool(self.pool_threads)
 
     @property
     def rest_client(self) -> RESTClientObject:
         """The connection pool, created on first use."""
-        with self._lock:
-            if self._rest_client is None:
-                from backup_client.rest import RESTClientObject
-
-                self._rest_client = RESTClientObject(self.configuration)
-            return self._rest_client
+        return self._resources.get_rest_client()
 
     @property
     def user_agent(self) -> str:
@@ -165,10 +229,15 @@ class ApiClient:
 
         The answer is the data alone when ``_return_http_data_only`` is
         true, else ``(data, status, headers)``.  With ``async_req=True`` the
-        request is encoded here, so a body that cannot be encoded raises at
-        once; it is then sent on a worker thread and an ``ApplyResult`` is
-        returned, whose ``get()`` gives the answer or raises the request's
-        error.
+        request is encoded here, so a body or header that cannot be sent
+        raises at once; it is then sent on a worker thread and an
+        ``ApplyResult`` is returned, whose ``get(timeout)`` gives the answer
+        or raises the request's error.
+
+        With ``_preload_content=False`` the answer is returned unread, as a
+        :class:`~backup_client.rest.RESTResponse` to ``read``, ``stream``
+        and ``release_conn``.  A ``(file_type,)`` answer is streamed to a
+        file in ``Configuration.temp_folder_path`` and returned open.
         """
         send = functools.partial(
             self._call_api,
@@ -222,6 +291,7 @@ class ApiClient:
             form += self.files_parameters(files)
         payload = None if body is None else self._encode_body(body, headers)
         self.update_params_for_auth(headers, queries, auth_settings, url, method, body)
+        _check_headers(headers)
         if queries:
             url += "?" + urlencode(queries)
         return _Request(method, url, headers, payload, form or None)
@@ -237,18 +307,19 @@ class ApiClient:
         check_type: bool,
     ) -> Any:
         """Send a prepared request and shape its answer as call_api promises."""
+        downloading = response_type is not None and _is_download(response_type)
         response = self.request(
             request.method,
             request.url,
             headers=request.headers,
             body=request.body,
             post_params=request.form,
-            _preload_content=preload_content,
+            _preload_content=preload_content and not downloading,
             _request_timeout=timeout,
         )
         self.last_response = response
         if not preload_content:
-            return response.urllib3_response
+            return response
         data = None
         if response_type:
             data = self.deserialize(response, response_type, check_type)
@@ -409,6 +480,34 @@ class ApiClient:
         """
         return sanitize_for_serialization(obj)
 
+    # What the common response types give, for type checkers: a model, a
+    # list of one, or a dict of one by string key.  Others give Any.
+    @overload
+    def deserialize(
+        self, response: _Response, response_type: tuple[type[M]], _check_type: bool
+    ) -> M: ...
+
+    @overload
+    def deserialize(
+        self,
+        response: _Response,
+        response_type: tuple[list[type[M]]],
+        _check_type: bool,
+    ) -> list[M]: ...
+
+    @overload
+    def deserialize(
+        self,
+        response: _Response,
+        response_type: tuple[dict[type[str], tuple[type[M]]]],
+        _check_type: bool,
+    ) -> dict[str, M]: ...
+
+    @overload
+    def deserialize(
+        self, response: _Response, response_type: TypeSpecs, _check_type: bool
+    ) -> Any: ...
+
     def deserialize(
         self, response: _Response, response_type: TypeSpecs, _check_type: bool
     ) -> Any:
@@ -428,15 +527,24 @@ class ApiClient:
             discard_unknown_keys=self.configuration.discard_unknown_keys,
         )
 
-    def _download(self, response: _Response) -> Any:
-        """Save the body in the temp folder under a name that stays there."""
+    def _download(self, response: _Response) -> IO[bytes]:
+        """Stream the body to a new file in the temp folder; return it open.
+
+        The file is named as ``Content-Disposition`` suggests, reduced by
+        :func:`_safe_filename` so that it stays in the folder; an existing
+        file is never replaced.  A download that fails leaves no file.
+        """
         folder = self.configuration.temp_folder_path or tempfile.gettempdir()
-        disposition = response.getheader("Content-Disposition") or ""
-        name = _safe_filename(disposition)
-        fd, path = tempfile.mkstemp(prefix="download-", suffix=f"-{name}", dir=folder)
-        data = response.data or b""
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        name = _safe_filename(response.getheader("Content-Disposition") or "")
+        handle, path = _new_file(folder, name)
+        try:
+            with handle:
+                size = _write_body(response, handle)
+        except BaseException:
+            os.unlink(path)
+            raise
+        if self.configuration.debug:
+            logger.debug("saved a download of %d bytes as %s", size, path)
         return open(path, "rb")  # the caller owns the file
 
 
@@ -458,28 +566,123 @@ def _body_text(response: _Response) -> bytes | str:
         raise ApiValueError(f"The body cannot be decoded as {charset}: {err}") from err
 
 
-_FILENAME_EXT = re.compile(r"filename\*\s*=\s*[\w-]+'[\w-]*'([^;]+)", re.I)
-_FILENAME = re.compile(r"""filename\s*=\s*(?:"([^"]*)"|([^;]+))""", re.I)
+def _is_download(response_type: TypeSpecs) -> bool:
+    return tuple(response_type) == (file_type,)
 
 
-def _safe_filename(disposition: str) -> str:
+def _check_headers(headers: Mapping[str, str]) -> None:
+    """Refuse headers the transport would refuse, before a request is queued."""
+    from backup_client.rest import check_headers
+
+    check_headers(headers)
+
+
+# -- downloads ----------------------------------------------------------------
+
+_FILENAME_EXT = re.compile(
+    r"filename\*\s*=\s*([\w!#$%&+^`{}~-]+)'[\w-]*'([^;\s]+)", re.I
+)
+_FILENAME = re.compile(r"""filename\s*=\s*(?:"([^"]*)"|([^;]*))""", re.I)
+_SEPARATORS = re.compile(r"[/\\]")
+_EXCLUSIVE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _safe_filename(disposition: str) -> str | None:
     """The base name a ``Content-Disposition`` suggests, reduced to be harmless.
 
-    Separators, parent references and control characters are removed, so
-    the name can never lead outside the folder it is joined to.
+    ``filename*=`` (RFC 5987) is preferred to ``filename=``.  Only the part
+    after the last ``/`` or ``\\`` is kept; control characters and those
+    Windows forbids (``<>:"|?*``, so drive letters too) are dropped, as
+    are leading and trailing dots and spaces.  The result can only name a
+    file inside the folder it is joined to.  ``None`` when nothing usable
+    is left (no name, ``.``, ``..``, an empty name).
     """
+    offered = _offered_filename(disposition)
+    if offered is None:
+        return None
+    base = _SEPARATORS.split(offered)[-1]
+    kept = "".join(c for c in base if c.isprintable() and c not in _UNSAFE_NAME_CHARS)
+    name = kept.strip(" .")
+    if not name:
+        return None
+    if name.split(".")[0].upper() in _WINDOWS_DEVICES:
+        name = "_" + name
+    return _shortened(name)
+
+
+def _offered_filename(disposition: str) -> str | None:
     extended = _FILENAME_EXT.search(disposition)
-    plain = _FILENAME.search(disposition)
     if extended:
-        name = unquote(extended.group(1).strip(), errors="replace")
-    elif plain:
-        name = plain.group(1) or plain.group(2) or ""
+        charset, value = extended.group(1).lower(), extended.group(2)
+        encoding = "iso-8859-1" if charset == "iso-8859-1" else "utf-8"
+        return unquote(value, encoding=encoding, errors="replace")
+    plain = _FILENAME.search(disposition)
+    if plain:
+        quoted, bare = plain.group(1), plain.group(2)
+        return quoted if quoted is not None else bare.strip()
+    return None
+
+
+def _shortened(name: str) -> str:
+    """``name`` cut to the length limit, keeping a short extension."""
+    if len(name) <= _MAX_NAME_LENGTH:
+        return name
+    stem, extension = os.path.splitext(name)
+    if len(extension) > 16:
+        extension = ""
+    return stem[: _MAX_NAME_LENGTH - len(extension)] + extension
+
+
+def _new_file(folder: str, name: str | None) -> tuple[IO[bytes], str]:
+    """A file created for writing in ``folder``, never one that existed.
+
+    It is called ``name`` or, if that is taken, ``stem-1.ext``, ``stem-2.ext``
+    and so on; without a name, or after many tries, a random one.  Only
+    the owner may read it, as with ``tempfile.mkstemp``.
+    """
+    if not os.path.isdir(folder):
+        raise ApiValueError(f"the temp folder {folder!r} is not a folder")
+    for candidate in _name_variants(name) if name else ():
+        path = os.path.join(folder, candidate)
+        try:
+            fd = os.open(path, _EXCLUSIVE, 0o600)
+        except FileExistsError:
+            continue
+        return os.fdopen(fd, "wb"), path
+    suffix = f"-{name}" if name else ""
+    fd, path = tempfile.mkstemp(prefix="download-", suffix=suffix, dir=folder)
+    return os.fdopen(fd, "wb"), path
+
+
+def _name_variants(name: str) -> Iterable[str]:
+    yield name
+    stem, extension = os.path.splitext(name)
+    for number in range(1, _MAX_NAME_TRIES):
+        yield f"{stem}-{number}{extension}"
+
+
+def _write_body(response: _Response, handle: IO[bytes]) -> int:
+    """Copy the body to ``handle`` a chunk at a time; return its size.
+
+    An answer that can ``stream`` is read in chunks and then given back to
+    the pool; anything else is written from its ``data``.
+    """
+    stream = getattr(response, "stream", None)
+    if stream is None:
+        data = response.data or b""
+        chunks: Iterable[bytes] = [data.encode() if isinstance(data, str) else data]
     else:
-        return "body"
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(char for char in name if char.isprintable() and char != "\x00")
-    name = name.strip(" .")
-    return name[:100] or "body"
+        chunks = stream(_DOWNLOAD_CHUNK)
+    size = 0
+    try:
+        for chunk in chunks:
+            handle.write(chunk)
+            size += len(chunk)
+    finally:
+        release = getattr(response, "release_conn", None)
+        if release is not None:
+            release()
+    return size
 
 
 def _package_version() -> str:

@@ -1,13 +1,15 @@
 """Settings shared by every request: server, credentials, TLS and logging.
 
 A :class:`Configuration` is a plain value.  Creating one changes no global
-state: no logger level, no ``http.client`` switch.  Only two of its
-properties reach outside it, and both touch nothing but this package's own
-logger, ``backup_client``: ``debug`` sets its level and ``logger_file``
-gives it a file handler.
+state: no logger level, no ``http.client`` switch, no warning filter.  Only
+two of its properties reach outside it, and both touch nothing but this
+package's own logger, ``backup_client``: ``debug`` sets its level and
+``logger_file`` gives it a file handler.  Secrets never appear in its
+``repr`` or in :meth:`Configuration.to_debug_report`.
 
 This module does not import urllib3, so that the models, which need a
-configuration, import without it.
+configuration, import without it; ``retries`` imports it only to check a
+value that is neither a number nor ``None``.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ from __future__ import annotations
 import base64
 import copy
 import importlib
+import ipaddress
 import logging
 import math
 import platform
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Optional, TypedDict, Union
 from urllib.parse import urlsplit
 
-from backup_client.exceptions import ApiValueError
+from backup_client._logging import MASK, PACKAGE_LOGGER, mask, redact_url
+from backup_client.exceptions import ApiValueError, UnverifiedTLSWarning
 
 if TYPE_CHECKING:
     from urllib3.util.retry import Retry
@@ -32,16 +37,18 @@ __all__ = [
     "JSON_SCHEMA_VALIDATION_KEYWORDS",
     "AuthSetting",
     "Configuration",
+    "RetriesValue",
     "TimeoutValue",
+    "check_retries",
     "check_timeout",
 ]
 
-PACKAGE_LOGGER = "backup_client"
-"""The package's root logger; ``backup_client/__init__.py`` gives it a
-``NullHandler``."""
-
 TimeoutValue = Union[float, tuple[float, float]]
 """Seconds for the whole request, or a ``(connect, read)`` pair."""
+
+RetriesValue = Union[int, "Retry", None]
+"""``None`` for the default policy, a number of retries, ``False`` for none
+at all, or a ``urllib3.Retry``."""
 
 # Connecting to a cluster takes milliseconds on a working network; ten
 # seconds leaves room for slow DNS and a busy load balancer while still
@@ -70,8 +77,6 @@ JSON_SCHEMA_VALIDATION_KEYWORDS = frozenset(
         "minItems",
     }
 )
-
-_MASK = "***"
 
 AuthSetting = TypedDict(
     "AuthSetting", {"type": str, "in": str, "key": str, "value": Optional[str]}
@@ -108,23 +113,92 @@ def _timeout_message(value: object) -> str:
     )
 
 
-def _mask(secret: object) -> str | None:
-    return None if secret is None else _MASK
+def check_retries(value: object) -> RetriesValue:
+    """Return ``value`` as a retry setting, or raise ``ApiValueError``.
+
+    Accepted: ``None`` (the default policy), ``False`` (no retries and no
+    redirects followed), a number of retries ``>= 0``, or a
+    ``urllib3.Retry``.
+    """
+    if value is None or value is False:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    from urllib3.util.retry import Retry
+
+    if isinstance(value, Retry):
+        return value
+    raise ApiValueError(
+        "retries is None, False, a number of retries >= 0 or a urllib3.Retry, "
+        f"not {value!r}"
+    )
 
 
-def _mask_url(url: str | None) -> str | None:
-    """Hide the password of ``user:password@`` in a URL."""
-    if not url:
-        return url
+def _no_proxy_entries(value: str | None) -> tuple[str, ...]:
+    """The entries of a ``no_proxy`` list, checked and in lower case."""
+    if value is None:
+        return ()
+    if not isinstance(value, str):
+        raise ApiValueError(
+            f"no_proxy is a comma-separated string of hosts, not {value!r}"
+        )
+    entries = tuple(e.strip().lower() for e in value.split(",") if e.strip())
+    for entry in entries:
+        if "/" in entry:
+            _network(entry)
+        else:
+            _split_entry(entry)
+    return entries
+
+
+def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     try:
-        parts = urlsplit(url)
+        return ipaddress.ip_network(entry, strict=False)
     except ValueError:
-        return _MASK
-    if parts.password is None:
-        return url
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    user = userinfo.partition(":")[0]
-    return parts._replace(netloc=f"{user}:{_MASK}@{hostport}").geturl()
+        raise ApiValueError(
+            f"no_proxy entry {entry!r} is not a valid address range"
+        ) from None
+
+
+def _entry_matches(entry: str, host: str, port: int | None) -> bool:
+    """Whether one ``no_proxy`` entry covers ``host`` (lower case) and ``port``."""
+    if entry == "*":
+        return True
+    if "/" in entry:
+        return _in_network(host, _network(entry))
+    name, entry_port = _split_entry(entry)
+    if entry_port is not None and entry_port != port:
+        return False
+    domain = name.removeprefix("*").removeprefix(".")
+    return host == domain or host.endswith("." + domain)
+
+
+def _split_entry(entry: str) -> tuple[str, int | None]:
+    """Host and port of ``host``, ``host:port``, ``v6`` or ``[v6]:port``."""
+    if entry.startswith("["):
+        address, _, rest = entry[1:].partition("]")
+        return address, _entry_port(entry, rest.removeprefix(":"))
+    if entry.count(":") == 1:
+        name, _, port = entry.partition(":")
+        return name, _entry_port(entry, port)
+    return entry, None
+
+
+def _entry_port(entry: str, port: str) -> int | None:
+    if not port:
+        return None
+    if not port.isdigit():
+        raise ApiValueError(f"no_proxy entry {entry!r} has an invalid port")
+    return int(port)
+
+
+def _in_network(
+    host: str, network: ipaddress.IPv4Network | ipaddress.IPv6Network
+) -> bool:
+    try:
+        return ipaddress.ip_address(host) in network
+    except ValueError:
+        return False  # a host name, not an address
 
 
 def _server_variable(
@@ -160,10 +234,29 @@ class Configuration:
     :param server_variables: values for that server's URL variables.
     :param server_operation_index: a server index per operation.
     :param server_operation_variables: URL variables per operation.
-    :param ssl_ca_cert: a CA bundle file; the system store when omitted.
+    :param ssl_ca_cert: the CA certificates to trust, as a file path or as
+        PEM text; the system store when omitted.
+
+    Connection settings are attributes, set after construction:
+
+    - ``timeout``: seconds, or ``(connect, read)``; ``(10.0, 60.0)`` by
+      default, and never unlimited.
+    - ``retries``: ``None`` for the default policy
+      (:class:`backup_client.rest.RetryPolicy`), a number of retries,
+      ``False`` for none, or a ``urllib3.Retry``.
+    - ``verify_ssl`` (True), ``ssl_ca_cert``, ``cert_file``, ``key_file``,
+      ``assert_hostname``, ``tls_server_name``: TLS.
+    - ``proxy``, ``proxy_headers`` and ``no_proxy``, a comma-separated list
+      of hosts, domains (``.example.com``), ``host:port`` entries and
+      address ranges (``10.0.0.0/8``) reached without the proxy; ``*``
+      bypasses it for every host.
+    - ``connection_pool_maxsize``: connections kept per host.
     """
 
     _default: ClassVar[Configuration | None] = None
+
+    API_KEY_SCHEMES: ClassVar[Mapping[str, str]] = {"apiKey": "apiKey"}
+    """The spec's API-key security schemes: scheme name to header name."""
 
     def __init__(
         self,
@@ -213,7 +306,8 @@ class Configuration:
         self.connection_pool_maxsize = DEFAULT_POOL_MAXSIZE
         self.proxy: str | None = None
         self.proxy_headers: dict[str, str] | None = None
-        self.retries: int | Retry | None = None
+        self.no_proxy = None
+        self.retries = None
         self.timeout = DEFAULT_TIMEOUT
         self.socket_options: Sequence[tuple[int, int, int | bytes]] | None = None
 
@@ -260,6 +354,55 @@ class Configuration:
     @timeout.setter
     def timeout(self, value: TimeoutValue) -> None:
         self._timeout = check_timeout(value)
+
+    @property
+    def retries(self) -> RetriesValue:
+        """How failed requests are retried; see :func:`check_retries`."""
+        return self._retries
+
+    @retries.setter
+    def retries(self, value: RetriesValue) -> None:
+        self._retries = check_retries(value)
+
+    @property
+    def verify_ssl(self) -> bool:
+        """Whether server certificates are verified; switching it off warns."""
+        return self._verify_ssl
+
+    @verify_ssl.setter
+    def verify_ssl(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise ApiValueError(f"verify_ssl is True or False, not {value!r}")
+        if not value and self.__dict__.get("_verify_ssl", True):
+            warnings.warn(
+                "verify_ssl is off: server certificates are not checked, so "
+                "anyone on the network path can read and change the traffic, "
+                "credentials included",
+                UnverifiedTLSWarning,
+                stacklevel=2,
+            )
+        self._verify_ssl = value
+
+    @property
+    def no_proxy(self) -> str | None:
+        """Comma-separated hosts, domains and ranges reached without the proxy."""
+        return self._no_proxy
+
+    @no_proxy.setter
+    def no_proxy(self, value: str | None) -> None:
+        self._no_proxy_entries = _no_proxy_entries(value)
+        self._no_proxy = value
+
+    def bypasses_proxy(self, url: str) -> bool:
+        """Whether ``no_proxy`` sends a request for ``url`` around the proxy."""
+        try:
+            parts = urlsplit(url)
+            host, port = (parts.hostname or "").rstrip("."), parts.port
+        except ValueError:
+            return False
+        return any(
+            _entry_matches(entry, host, port) for entry in self._no_proxy_entries
+        )
 
     @property
     def disabled_client_side_validations(self) -> str:
@@ -358,12 +501,21 @@ class Configuration:
         credentials = f"{self.username or ''}:{self.password or ''}"
         return "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii")
 
+    def api_key_headers(self) -> frozenset[str]:
+        """The headers that carry API keys; their values are secrets."""
+        return frozenset(self.API_KEY_SCHEMES.values())
+
     def auth_settings(self) -> dict[str, AuthSetting]:
-        """The security schemes that have credentials, by scheme name."""
+        """The security schemes that have credentials, by scheme name.
+
+        ``refresh_api_key_hook`` runs once per API-key scheme, before its
+        key is read.
+        """
         auth: dict[str, AuthSetting] = {}
-        api_key = self.get_api_key_with_prefix("apiKey")
-        if api_key is not None:
-            auth["apiKey"] = _header_auth("api_key", "apiKey", api_key)
+        for scheme, header in self.API_KEY_SCHEMES.items():
+            api_key = self.get_api_key_with_prefix(scheme)
+            if api_key is not None:
+                auth[scheme] = _header_auth("api_key", header, api_key)
         if self.access_token is not None:
             bearer = f"Bearer {self.access_token}"
             auth["bearerAuth"] = _header_auth("bearer", "Authorization", bearer)
@@ -449,18 +601,21 @@ class Configuration:
     def _repr_fields(self) -> dict[str, object]:
         headers = self.proxy_headers
         return {
-            "host": _mask_url(self._safe_host()),
-            "api_key": {name: _MASK for name in self.api_key},
+            "host": redact_url(self._safe_host()),
+            "api_key": dict.fromkeys(self.api_key, MASK),
             "api_key_prefix": self.api_key_prefix,
             "username": self.username,
-            "password": _mask(self.password),
-            "access_token": _mask(self.access_token),
+            "password": mask(self.password),
+            "access_token": mask(self.access_token),
             "verify_ssl": self.verify_ssl,
-            "ssl_ca_cert": self.ssl_ca_cert,
+            "ssl_ca_cert": _describe_ca(self.ssl_ca_cert),
             "cert_file": self.cert_file,
             "key_file": self.key_file,
-            "proxy": _mask_url(self.proxy),
-            "proxy_headers": None if headers is None else dict.fromkeys(headers, _MASK),
+            "assert_hostname": self.assert_hostname,
+            "tls_server_name": self.tls_server_name,
+            "proxy": None if self.proxy is None else redact_url(self.proxy),
+            "proxy_headers": None if headers is None else dict.fromkeys(headers, MASK),
+            "no_proxy": self.no_proxy,
             "retries": self.retries,
             "timeout": self.timeout,
             "connection_pool_maxsize": self.connection_pool_maxsize,
@@ -472,6 +627,13 @@ class Configuration:
             return self.host
         except ApiValueError:
             return f"<invalid server_index {self.server_index}>"
+
+
+def _describe_ca(ssl_ca_cert: str | None) -> str | None:
+    """The CA setting as ``repr`` shows it: a path, or a note for PEM text."""
+    if ssl_ca_cert is not None and "-----BEGIN" in ssl_ca_cert:
+        return "<PEM text>"
+    return ssl_ca_cert
 
 
 def _header_auth(kind: str, header: str, value: str | None) -> AuthSetting:

@@ -9,7 +9,9 @@ Every exception derives from :class:`OpenApiException`::
     ├── ApiKeyError         a missing key                   (also KeyError)
     └── ApiException        an HTTP exchange failed
         ├── ApiConnectionError      no answer came back (status 0)
-        │   └── ApiTimeoutError     ... because a timeout ran out
+        │   ├── ApiTimeoutError     ... because a timeout ran out
+        │   ├── ApiTLSError         ... because TLS failed
+        │   └── ApiProxyError       ... because the proxy failed
         ├── UnauthorizedException   401
         ├── ForbiddenException      403
         ├── NotFoundException       404
@@ -19,6 +21,9 @@ The validation errors carry ``path_to_item``: the keys and indexes that
 lead from the top of the value (or of the response body, whose root is
 ``"received_data"``) to the offending item.  Their message ends with that
 path, rendered as ``received_data[3].startTimeUsecs``.
+
+One warning is defined here too: :class:`UnverifiedTLSWarning`, issued when
+a configuration switches certificate verification off.
 """
 
 from __future__ import annotations
@@ -162,6 +167,18 @@ class ApiConnectionError(ApiException):
 
 class ApiTimeoutError(ApiConnectionError):
     """The connect or read timeout ran out before an answer came."""
+
+
+class ApiTLSError(ApiConnectionError):
+    """TLS failed: an untrusted or mismatched certificate, or a refused handshake."""
+
+
+class ApiProxyError(ApiConnectionError):
+    """The proxy could not be reached or would not forward the request."""
+
+
+class UnverifiedTLSWarning(UserWarning):
+    """Certificates are not verified, so the server may be anyone."""
 
 
 class UnauthorizedException(ApiException):

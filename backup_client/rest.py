@@ -1,24 +1,44 @@
-"""The HTTP transport: a urllib3 pool manager and the answers it returns.
+"""The HTTP transport: urllib3 pool managers, retries and the answers they give.
 
 :class:`RESTClientObject` sends already-encoded requests and raises this
 package's exceptions for everything that goes wrong: a non-2xx status
 raises the matching :class:`~backup_client.exceptions.ApiException`, and
-every failure of urllib3 is turned into ours in one place, :func:`_translate`.
+every failure of urllib3, while sending or while reading a body later, is
+turned into ours in one place, :func:`_urllib3_errors`.
+
+:class:`RetryPolicy` is the default retry policy: idempotent requests are
+retried on connection failures and on 429, 502, 503 and 504 answers, with
+jittered exponential backoff that honours ``Retry-After`` up to a cap.
+
+Each request logs one INFO line (method, URL with secrets masked, status,
+time taken) on the ``backup_client.rest`` logger; with
+``Configuration.debug`` on, DEBUG lines add the headers (secrets masked)
+and the body sizes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import logging
+import os
+import random
 import ssl
 import time
-from collections.abc import Mapping, Sequence
-from typing import Any, Union
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from itertools import takewhile
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Union
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import urllib3
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
+    DecodeError,
     HTTPError,
+    InvalidHeader,
+    LocationParseError,
     LocationValueError,
     MaxRetryError,
     NameResolutionError,
@@ -29,24 +49,78 @@ from urllib3.exceptions import (
     ReadTimeoutError,
     ResponseError,
     SSLError,
+    URLSchemeUnknown,
 )
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
+from urllib3.util.retry import Retry
+from urllib3.util.ssl_ import create_urllib3_context
 
+from backup_client._logging import redact_headers, redact_url
 from backup_client.configuration import Configuration, TimeoutValue, check_timeout
 from backup_client.exceptions import (
     ApiConnectionError,
+    ApiProxyError,
     ApiTimeoutError,
+    ApiTLSError,
     ApiTypeError,
     ApiValueError,
     OpenApiException,
     exception_for_status,
 )
 
-__all__ = ["METHODS", "RESTClientObject", "RESTResponse"]
+if TYPE_CHECKING:
+    from typing_extensions import Self
+    from urllib3._base_connection import BaseHTTPConnection
+    from urllib3.connectionpool import ConnectionPool
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "METHODS",
+    "RETRY_STATUSES",
+    "RESTClientObject",
+    "RESTResponse",
+    "RetryPolicy",
+    "check_headers",
+    "retry_policy",
+]
 
 logger = logging.getLogger(__name__)
 
 METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "POST", "PUT", "PATCH"})
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+"""Methods that may be sent twice without harm, so they are retried."""
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+"""Answers that say "try again later": throttled, or a gateway without a
+healthy server behind it.  A 500 is not among them: a server error rarely
+goes away on its own."""
+
+# Three retries ride out a restarting server or a load balancer moving off
+# a bad node, while a host that is down fails within seconds.
+DEFAULT_RETRIES = 3
+DEFAULT_REDIRECTS = 5
+
+# Waits of 0.5, 1 and 2 seconds plus up to half a second of jitter each:
+# at most five seconds added to a call, and clients that failed together
+# do not all come back at the same instant.
+BACKOFF_FACTOR = 0.5
+BACKOFF_JITTER = 0.5
+BACKOFF_MAX = 8.0
+
+# A server that asks for a longer pause than this is not waited for: its
+# answer is raised at once, Retry-After header included, so the caller
+# decides instead of sitting in a call for minutes.
+RETRY_AFTER_CAP = 30.0
+
+CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "cookie", "proxy-authorization"}
+    | {name.lower() for name in Configuration.API_KEY_SCHEMES.values()}
+)
+"""Headers dropped when a redirect leads to another host."""
+
+CHUNK_SIZE = 64 * 1024
+"""Bytes read at a time when a body is streamed."""
 
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART_FORM = "multipart/form-data"
@@ -69,34 +143,224 @@ _CAUSES: tuple[tuple[type[BaseException], str], ...] = (
     (SSLError, "TLS failed"),
     (ProxyError, "proxy failed"),
     (ProtocolError, "connection broken"),
+    (InvalidHeader, "the answer has an invalid header"),
     (ResponseError, "too many error answers"),
 )
+
+
+class RetryPolicy(Retry):
+    """urllib3's ``Retry`` with this package's defaults and three changes.
+
+    - A method outside ``allowed_methods`` (POST and PATCH by default) is
+      never retried, not even after a failure to connect.
+    - A read timeout is not retried unless ``retry_read_timeouts`` is set:
+      the server got the request and is slow, and asking again would
+      multiply the wait by the number of retries.
+    - ``Retry-After`` is honoured up to ``retry_after_cap`` seconds; an
+      answer asking for longer is returned at once instead of retried.
+      An unreadable ``Retry-After`` falls back to the backoff.
+
+    The backoff before retry *n* is ``backoff_factor * 2 ** (n - 1)`` plus
+    a random ``0..backoff_jitter``, at most ``backoff_max`` seconds.  When
+    the retries are used up the last answer is returned (``raise_on_status``
+    and ``raise_on_redirect`` are off), so that it is raised as its
+    :class:`~backup_client.exceptions.ApiException` with status and body.
+    """
+
+    def __init__(
+        self,
+        total: bool | int | None = None,
+        connect: int | None = DEFAULT_RETRIES,
+        read: int | None = DEFAULT_RETRIES,
+        redirect: bool | int | None = DEFAULT_REDIRECTS,
+        status: int | None = DEFAULT_RETRIES,
+        other: int | None = 0,
+        allowed_methods: Collection[str] | None = IDEMPOTENT_METHODS,
+        status_forcelist: Collection[int] | None = RETRY_STATUSES,
+        backoff_factor: float = BACKOFF_FACTOR,
+        backoff_max: float = BACKOFF_MAX,
+        raise_on_redirect: bool = False,
+        raise_on_status: bool = False,
+        remove_headers_on_redirect: Collection[str] = CREDENTIAL_HEADERS,
+        backoff_jitter: float = BACKOFF_JITTER,
+        *,
+        retry_after_cap: float = RETRY_AFTER_CAP,
+        retry_read_timeouts: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            total=total,
+            connect=connect,
+            read=read,
+            redirect=redirect,
+            status=status,
+            other=other,
+            allowed_methods=allowed_methods,
+            status_forcelist=status_forcelist,
+            backoff_factor=backoff_factor,
+            backoff_max=backoff_max,
+            raise_on_redirect=raise_on_redirect,
+            raise_on_status=raise_on_status,
+            remove_headers_on_redirect=remove_headers_on_redirect,
+            backoff_jitter=backoff_jitter,
+            **kwargs,
+        )
+        self.retry_after_cap = retry_after_cap
+        self.retry_read_timeouts = retry_read_timeouts
+
+    def new(self, **kw: Any) -> Self:
+        kw.setdefault("retry_after_cap", self.retry_after_cap)
+        kw.setdefault("retry_read_timeouts", self.retry_read_timeouts)
+        return super().new(**kw)
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: urllib3.BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
+        """The policy after one more failure; raises when there is no retry."""
+        if error is not None and not self._may_retry(method, error):
+            raise error.with_traceback(_stacktrace)
+        if response is not None and self._wait_exceeds_cap(response):
+            reason = ResponseError(f"Retry-After exceeds {self.retry_after_cap} s")
+            raise MaxRetryError(_pool, url or "", reason)  # type: ignore[arg-type]
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def get_backoff_time(self) -> float:
+        """Seconds to wait after the failures since the last redirect."""
+        failures = sum(
+            1
+            for _ in takewhile(
+                lambda h: h.redirect_location is None, reversed(self.history)
+            )
+        )
+        if failures == 0:
+            return 0.0
+        delay = self.backoff_factor * 2.0 ** (failures - 1)
+        delay += random.uniform(0.0, self.backoff_jitter)
+        return max(0.0, min(self.backoff_max, delay))
+
+    def get_retry_after(self, response: urllib3.BaseHTTPResponse) -> float | None:
+        """The ``Retry-After`` wait in seconds, at most ``retry_after_cap``."""
+        wait = self._requested_wait(response)
+        return None if wait is None else min(wait, self.retry_after_cap)
+
+    def _requested_wait(self, response: urllib3.BaseHTTPResponse) -> float | None:
+        header = response.headers.get("Retry-After")
+        if header is None:
+            return None
+        try:
+            return float(self.parse_retry_after(header))
+        except InvalidHeader:
+            return None
+
+    def _may_retry(self, method: str | None, error: Exception) -> bool:
+        if method is None:
+            return False
+        allowed = self.allowed_methods
+        if allowed is not None and method.upper() not in allowed:
+            return False
+        return self.retry_read_timeouts or not isinstance(error, ReadTimeoutError)
+
+    def _wait_exceeds_cap(self, response: urllib3.BaseHTTPResponse) -> bool:
+        if response.get_redirect_location() or not self.respect_retry_after_header:
+            return False
+        wait = self._requested_wait(response)
+        return wait is not None and wait > self.retry_after_cap
+
+
+def retry_policy(configuration: Configuration) -> Retry:
+    """The retry policy that ``configuration.retries`` asks for.
+
+    ``None`` is :class:`RetryPolicy` as it is, a number sets its connect,
+    read and status retry counts, ``False`` disables retries and
+    redirects.  A ``Retry`` given by the user is kept but for two things:
+    it returns the last answer rather than raising urllib3's
+    ``MaxRetryError``, and it drops every credential header, the API-key
+    headers included, when a redirect leads to another host.
+    """
+    setting = configuration.retries
+    secrets = CREDENTIAL_HEADERS | {h.lower() for h in configuration.api_key_headers()}
+    if setting is None:
+        return RetryPolicy(remove_headers_on_redirect=secrets)
+    if setting is False:
+        return Retry(total=False)
+    if isinstance(setting, Retry):
+        return setting.new(
+            raise_on_status=False,
+            raise_on_redirect=False,
+            remove_headers_on_redirect=setting.remove_headers_on_redirect | secrets,
+        )
+    return RetryPolicy(
+        connect=setting,
+        read=setting,
+        status=setting,
+        remove_headers_on_redirect=secrets,
+    )
 
 
 class RESTResponse:
     """An HTTP answer: status, reason, headers and body.
 
     When the request was sent with ``_preload_content=False`` the body is
-    left on the connection: stream it from ``urllib3_response``, or read
-    ``data``, which then reads all of it.
+    left on the connection: :meth:`read` or :meth:`stream` it, then
+    :meth:`release_conn`; or read ``data``, which reads all of it.  Failures
+    while reading raise this package's exceptions.  ``urllib3_response`` is
+    the answer urllib3 gave; reading from it directly raises urllib3's.
     """
 
     def __init__(
-        self, response: urllib3.BaseHTTPResponse, where: str = "the request"
+        self,
+        response: urllib3.BaseHTTPResponse,
+        where: str = "the request",
+        *,
+        preloaded: bool = True,
     ) -> None:
         self.urllib3_response = response
         self.status = response.status
         self.reason = response.reason
         self.headers = response.headers
         self._where = where
+        self._preloaded = preloaded
 
     @property
     def data(self) -> bytes:
         """The body, read from the connection on first use if need be."""
-        try:
-            return self.urllib3_response.data
-        except _URLLIB3_ERRORS as err:
-            raise _translate(err, self._where) from err
+        with _urllib3_errors(self._where):
+            data = self.urllib3_response.data
+        self._preloaded = True
+        return data
+
+    def read(self, amt: int | None = None) -> bytes:
+        """Up to ``amt`` bytes of the body (all of it when ``amt`` is None)."""
+        with _urllib3_errors(self._where):
+            return self.urllib3_response.read(amt)
+
+    def stream(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+        """The body in chunks of up to ``chunk_size`` bytes."""
+        if self._preloaded:
+            yield self.data
+            return
+        with _urllib3_errors(self._where):
+            yield from self.urllib3_response.stream(chunk_size)
+
+    def release_conn(self) -> None:
+        """Give the connection back to the pool, dropping any unread body."""
+        self.urllib3_response.release_conn()
+
+    def close(self) -> None:
+        """Close the connection; a body not read yet is lost."""
+        self.urllib3_response.close()
+
+    def __enter__(self) -> RESTResponse:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release_conn()
 
     def getheaders(self) -> urllib3.HTTPHeaderDict:
         """All headers, looked up without regard to case."""
@@ -111,11 +375,11 @@ class RESTResponse:
 
 
 class RESTClientObject:
-    """Sends requests through one urllib3 pool manager.
+    """Sends requests through urllib3 pool managers; safe to share by threads.
 
-    :param configuration: TLS, proxy, retry and timeout settings; they are
-        read when the pool manager is created, except ``timeout`` and
-        ``debug``, which are read on every request.
+    :param configuration: TLS, proxy, retry and pool settings; they are
+        read when the client is created, except ``timeout`` and ``debug``,
+        which are read on every request.
     :param pools_size: how many connection pools (one per host) to keep.
     :param maxsize: connections kept per pool; defaults to
         ``configuration.connection_pool_maxsize``.
@@ -128,11 +392,19 @@ class RESTClientObject:
         maxsize: int | None = None,
     ) -> None:
         self.configuration = configuration
-        self.pool_manager = _pool_manager(configuration, pools_size, maxsize)
+        self.retries = retry_policy(configuration)
+        self._secret_headers = configuration.api_key_headers()
+        options = _pool_options(configuration, maxsize)
+        self.pool_manager = _pool_manager(configuration, pools_size, options)
+        self._direct_manager: urllib3.PoolManager | None = None
+        if configuration.proxy and configuration.no_proxy:
+            self._direct_manager = _direct_pool_manager(pools_size, options)
 
     def close(self) -> None:
         """Close every pooled connection."""
         self.pool_manager.clear()
+        if self._direct_manager is not None:
+            self._direct_manager.clear()
 
     def request(
         self,
@@ -154,57 +426,161 @@ class RESTClientObject:
         :raises ApiValueError: a bad method, header, timeout or URL.
         :raises ApiException: a non-2xx answer, as the subclass for its status.
         :raises ApiConnectionError: no answer; ``ApiTimeoutError`` when a
-            timeout ran out.
+            timeout ran out, ``ApiTLSError`` and ``ApiProxyError`` when TLS
+            or the proxy failed.
         """
         method = _checked_method(method)
         send_headers = _checked_headers(headers)
         payload = _encode_payload(send_headers, body, post_params)
         timeout = _timeout(_request_timeout, self.configuration.timeout)
         where = f"{method} {_display_url(url)}"
+        log = _ExchangeLog(method, url, self._secret_headers, self.configuration.debug)
 
-        started = time.monotonic()
-        self._debug("%s", where)
+        log.sending(send_headers, payload)
         try:
-            raw = self.pool_manager.urlopen(
-                method,
-                url,
-                body=payload,
-                headers=send_headers,
-                timeout=timeout,
-                preload_content=_preload_content,
-            )
-            response = _answer(raw, where)
-        except _URLLIB3_ERRORS as err:
-            error = _translate(err, where)
-            self._debug("%s (after %.0f ms)", error, _elapsed_ms(started))
-            raise error from err
-        self._debug("%s -> %d in %.0f ms", where, raw.status, _elapsed_ms(started))
+            with _urllib3_errors(where):
+                raw = self._manager_for(url).urlopen(
+                    method,
+                    url,
+                    body=payload,
+                    headers=send_headers,
+                    timeout=timeout,
+                    preload_content=_preload_content,
+                    retries=self.retries,
+                )
+                response = _answer(raw, where, _preload_content)
+        except OpenApiException as error:
+            log.failed(error)
+            raise
+        log.answered(response)
 
         if not _is_success(response.status):
             raise exception_for_status(response.status)(http_resp=response)
         return response
 
-    def _debug(self, message: str, *args: object) -> None:
-        if self.configuration.debug:
-            logger.debug(message, *args)
+    def _manager_for(self, url: str) -> urllib3.PoolManager:
+        """The proxy's pool manager, or the direct one if ``no_proxy`` says so."""
+        direct = self._direct_manager
+        if direct is not None and self.configuration.bypasses_proxy(url):
+            return direct
+        return self.pool_manager
+
+
+class _ExchangeLog:
+    """The log lines of one request, with every secret masked.
+
+    DEBUG lines, written only when the configuration's ``debug`` is on,
+    show the headers and body sizes; one INFO line sums the request up.
+    """
+
+    def __init__(
+        self, method: str, url: str, secret_headers: Collection[str], debug: bool
+    ) -> None:
+        self.title = f"{method} {redact_url(url, secret_headers)}"
+        self.secret_headers = secret_headers
+        self.debug = debug
+        self.started = time.monotonic()
+
+    def sending(self, headers: Mapping[str, str], payload: bytes | None) -> None:
+        if self.debug:
+            logger.debug(
+                "%s: sending headers %s and %d body bytes",
+                self.title,
+                redact_headers(headers, self.secret_headers),
+                len(payload or b""),
+            )
+
+    def answered(self, response: RESTResponse) -> None:
+        if self.debug:
+            logger.debug(
+                "%s: answer %d %s%s, headers %s, %s body bytes",
+                self.title,
+                response.status,
+                response.reason,
+                _retries_note(response.urllib3_response),
+                redact_headers(response.headers, self.secret_headers),
+                _body_size(response),
+            )
+        logger.info(
+            "%s -> %d %s in %.0f ms",
+            self.title,
+            response.status,
+            response.reason,
+            self._elapsed_ms(),
+        )
+
+    def failed(self, error: OpenApiException) -> None:
+        logger.info("%s (after %.0f ms)", error, self._elapsed_ms())
+
+    def _elapsed_ms(self) -> float:
+        return (time.monotonic() - self.started) * 1000.0
+
+
+def _retries_note(raw: urllib3.BaseHTTPResponse) -> str:
+    """`` after 2 retries (503, 503)``, or nothing when none were made."""
+    history = raw.retries.history if raw.retries is not None else ()
+    if not history:
+        return ""
+    causes = ", ".join(
+        str(h.status) if h.status else type(h.error).__name__ for h in history
+    )
+    return f" after {len(history)} retries ({causes})"
+
+
+def _body_size(response: RESTResponse) -> str:
+    if response._preloaded:
+        return str(len(response.data))
+    return response.getheader("Content-Length") or "unread"
+
+
+class _UnverifiedHTTPSConnectionPool(HTTPSConnectionPool):
+    """An HTTPS pool for ``verify_ssl=False`` that does not warn per request.
+
+    urllib3 warns on every unverified request; the configuration warned
+    once already, when verification was switched off, and changing the
+    process's warning filters instead would not be thread-safe.  This
+    overrides urllib3's hook that runs before each request, keeping its
+    early connect so that TLS failures are reported as urllib3 does.
+    """
+
+    def _validate_conn(self, conn: BaseHTTPConnection) -> None:
+        HTTPConnectionPool._validate_conn(self, conn)
+        if conn.is_closed:
+            conn.connect()
 
 
 def _pool_manager(
-    configuration: Configuration, pools_size: int, maxsize: int | None
+    configuration: Configuration, pools_size: int, options: dict[str, Any]
 ) -> urllib3.PoolManager:
-    options = _pool_options(configuration, maxsize)
     if not configuration.proxy:
-        return urllib3.PoolManager(num_pools=pools_size, **options)
-    try:
-        return urllib3.ProxyManager(
+        return _direct_pool_manager(pools_size, options)
+    proxy_headers = configuration.proxy_headers
+    with _urllib3_errors(f"the proxy {_display_url(configuration.proxy)}"):
+        manager = urllib3.ProxyManager(
             configuration.proxy,
             num_pools=pools_size,
-            proxy_headers=configuration.proxy_headers,
+            proxy_headers=_checked_headers(proxy_headers) if proxy_headers else None,
             **options,
         )
-    except (HTTPError, ValueError) as err:
-        proxy = _display_url(configuration.proxy)
-        raise ApiValueError(f"the proxy URL {proxy} is not usable") from err
+    return _quiet_if_unverified(manager, options)
+
+
+def _direct_pool_manager(
+    pools_size: int, options: dict[str, Any]
+) -> urllib3.PoolManager:
+    manager = urllib3.PoolManager(num_pools=pools_size, **options)
+    return _quiet_if_unverified(manager, options)
+
+
+def _quiet_if_unverified(
+    manager: urllib3.PoolManager, options: dict[str, Any]
+) -> urllib3.PoolManager:
+    if options["cert_reqs"] == ssl.CERT_NONE:
+        manager.pool_classes_by_scheme = {
+            **manager.pool_classes_by_scheme,
+            "https": _UnverifiedHTTPSConnectionPool,
+        }
+    return manager
 
 
 def _pool_options(configuration: Configuration, maxsize: int | None) -> dict[str, Any]:
@@ -215,22 +591,50 @@ def _pool_options(configuration: Configuration, maxsize: int | None) -> dict[str
     options = {
         "maxsize": maxsize,
         "cert_reqs": ssl.CERT_REQUIRED if verify else ssl.CERT_NONE,
-        "ca_certs": configuration.ssl_ca_cert,
-        "cert_file": configuration.cert_file,
-        "key_file": configuration.key_file,
+        "cert_file": _checked_file("cert_file", configuration.cert_file),
+        "key_file": _checked_file("key_file", configuration.key_file),
         "assert_hostname": configuration.assert_hostname,
         "server_hostname": configuration.tls_server_name,
-        "retries": configuration.retries,
         "socket_options": configuration.socket_options,
+        **_ca_option(configuration.ssl_ca_cert),
     }
     return {name: value for name, value in options.items() if value is not None}
 
 
-def _answer(raw: urllib3.BaseHTTPResponse, where: str) -> RESTResponse:
+def _ca_option(ssl_ca_cert: str | None) -> dict[str, Any]:
+    """``ca_certs`` for a file path; for PEM text, a context that trusts it.
+
+    The context stands in for urllib3's ``ca_cert_data``, which its pool
+    managers accept only from version 2.1 on.
+    """
+    if ssl_ca_cert is None:
+        return {}
+    if "-----BEGIN" not in ssl_ca_cert:
+        _checked_file("ssl_ca_cert", ssl_ca_cert)
+        return {"ca_certs": ssl_ca_cert}
+    context = create_urllib3_context()
+    try:
+        context.load_verify_locations(cadata=ssl_ca_cert)
+    except ssl.SSLError as err:
+        raise ApiValueError(
+            f"ssl_ca_cert holds PEM text that is not valid: {err}"
+        ) from err
+    return {"ssl_context": context}
+
+
+def _checked_file(setting: str, path: str | None) -> str | None:
+    """``path``, once it is known to name a file; ``None`` stays ``None``."""
+    if path is not None and not os.path.isfile(path):
+        raise ApiValueError(f"{setting} {path!r} is not a file")
+    return path
+
+
+def _answer(raw: urllib3.BaseHTTPResponse, where: str, preloaded: bool) -> RESTResponse:
     """Wrap ``raw``; an error's body is read now, for the exception."""
     if not _is_success(raw.status):
         raw.data  # noqa: B018 (the property reads the body and keeps it)
-    return RESTResponse(raw, where)
+        preloaded = True
+    return RESTResponse(raw, where, preloaded=preloaded)
 
 
 def _checked_method(method: str) -> str:
@@ -241,10 +645,18 @@ def _checked_method(method: str) -> str:
     return upper
 
 
-def _checked_headers(headers: Mapping[str, str] | None) -> urllib3.HTTPHeaderDict:
-    """Copy the headers, refusing any that would break the request line."""
+def check_headers(headers: Mapping[str, str] | None) -> None:
+    """Refuse headers that would break the request: line breaks, non-Latin-1.
+
+    The error names the header, never its value, which may be a secret.
+    """
     for name, value in (headers or {}).items():
         _check_header(name, str(value))
+
+
+def _checked_headers(headers: Mapping[str, str] | None) -> urllib3.HTTPHeaderDict:
+    """Copy the headers, refusing any that would break the request line."""
+    check_headers(headers)
     return urllib3.HTTPHeaderDict(headers)
 
 
@@ -299,19 +711,59 @@ def _timeout(
     return urllib3.Timeout(total=value)
 
 
-def _translate(err: Exception, where: str) -> OpenApiException:
-    """The exception of ours that stands for urllib3's ``err``.
+# -- the one place where urllib3's exceptions become ours ---------------------
+
+
+@contextlib.contextmanager
+def _urllib3_errors(where: str) -> Iterator[None]:
+    """Raise this package's exception for any urllib3 failure in the block.
 
     ``where`` names the request: its method and its URL as shown by
-    :func:`_display_url`.
+    :func:`_display_url`.  The new exception is chained from the failure
+    behind it; urllib3's ``MaxRetryError`` wrapper is skipped, as its
+    message repeats the URL, query string included.
     """
+    try:
+        yield
+    except _URLLIB3_ERRORS as err:
+        raise _translate(err, where) from _chain_cause(err)
+
+
+def _translate(err: Exception, where: str) -> OpenApiException:
+    """The exception of ours that stands for urllib3's ``err``."""
     cause = _unwrap(err)
-    if isinstance(cause, LocationValueError):
-        return ApiValueError(f"{where}: the URL is not valid")
+    problem = _input_problem(cause)
+    if problem is not None:
+        return ApiValueError(f"{where}: {problem}")
     reason = f"{where} failed: {_describe(cause)}"
+    return _connection_error_class(cause)(status=0, reason=reason)
+
+
+def _input_problem(cause: Exception) -> str | None:
+    """What was wrong with the URL, proxy or body, if that is what failed."""
+    if isinstance(cause, URLSchemeUnknown):
+        # The proxy's variant of this error names the scheme in its text only.
+        scheme = getattr(cause, "scheme", None)
+        if scheme is None:
+            return str(cause)
+        return f"the scheme {scheme!r} is not supported; use http or https"
+    if isinstance(cause, LocationValueError):
+        return "the URL is not valid"
+    if isinstance(cause, ProxySchemeUnsupported):
+        return str(cause)
+    if isinstance(cause, DecodeError):
+        return "the answer's body could not be decoded"
+    return None
+
+
+def _connection_error_class(cause: Exception) -> type[ApiConnectionError]:
+    if isinstance(cause, ProxyError):
+        return ApiProxyError
+    if isinstance(cause, SSLError):
+        return ApiTLSError
     if _is_timeout(cause):
-        return ApiTimeoutError(status=0, reason=reason)
-    return ApiConnectionError(status=0, reason=reason)
+        return ApiTimeoutError
+    return ApiConnectionError
 
 
 def _unwrap(err: Exception) -> Exception:
@@ -321,27 +773,41 @@ def _unwrap(err: Exception) -> Exception:
     return err
 
 
-def _is_timeout(cause: Exception) -> bool:
+def _chain_cause(err: Exception) -> Exception | None:
+    """What the translated exception is chained from.
+
+    A URL that does not parse is left out: urllib3's message quotes it
+    whole, secrets and all, and ours says what is wrong.
+    """
+    cause = _unwrap(err)
+    return None if isinstance(cause, LocationParseError) else cause
+
+
+def _is_timeout(cause: BaseException) -> bool:
     if isinstance(cause, NewConnectionError):
         return False
     return isinstance(cause, Urllib3TimeoutError)
 
 
-def _describe(cause: Exception) -> str:
+def _describe(cause: BaseException) -> str:
     """A few words on what failed, with the system's reason when known."""
+    if isinstance(cause, ProxyError) and cause.original_error is not None:
+        return f"proxy failed: {_describe(cause.original_error)}"
     phrase = next(
         (text for kind, text in _CAUSES if isinstance(cause, kind)),
         type(cause).__name__,
     )
-    detail = None if _is_timeout(cause) else _os_error_text(cause)
+    detail = None if _is_timeout(cause) else _detail(cause)
     return f"{phrase} ({detail})" if detail else phrase
 
 
-def _os_error_text(cause: Exception) -> str | None:
-    """The text of the ``OSError`` behind ``cause``, if there is one."""
-    for inner in (cause.__cause__, *cause.args):
+def _detail(cause: BaseException) -> str | None:
+    """The system's reason behind ``cause``, or how much of a body came."""
+    for inner in (cause, cause.__cause__, *cause.args):
         if isinstance(inner, OSError):
             return inner.strerror or str(inner) or None
+        if isinstance(inner, http.client.IncompleteRead):
+            return f"the body was cut short: {inner!r}"
     return None
 
 
@@ -357,7 +823,3 @@ def _display_url(url: str) -> str:
 
 def _is_success(status: int) -> bool:
     return 200 <= status <= 299
-
-
-def _elapsed_ms(started: float) -> float:
-    return (time.monotonic() - started) * 1000.0

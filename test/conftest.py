@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+import trustme
+from servers import ForwardingProxy, ScriptedServer
 
+from backup_client.api_client import ApiClient
 from backup_client.configuration import Configuration
 from backup_client.rest import RESTClientObject
 from backup_client.testing import StubServer
@@ -116,3 +122,85 @@ def hangup_url() -> Iterator[str]:
 
     with OneShotServer(hang_up) as server:
         yield server.url
+
+
+# -- transport test servers: scripted faults, TLS, a proxy --------------------
+
+
+@pytest.fixture
+def scripted() -> Iterator[ScriptedServer]:
+    """A started ScriptedServer answering 200 until a test scripts it."""
+    with ScriptedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def forwarding_proxy() -> Iterator[ForwardingProxy]:
+    """A started plain HTTP proxy on 127.0.0.1 that records what it forwards."""
+    with ForwardingProxy() as proxy:
+        yield proxy
+
+
+@pytest.fixture(scope="session")
+def ca() -> trustme.CA:
+    """A certificate authority the tests' clients are told to trust."""
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def other_ca() -> trustme.CA:
+    """A certificate authority nobody trusts."""
+    return trustme.CA()
+
+
+@pytest.fixture
+def ca_file(ca: trustme.CA, tmp_path: Path) -> str:
+    """The trusted CA's certificate, as a PEM file."""
+    path = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+def server_context(
+    issuer: trustme.CA, *names: str, client_ca: trustme.CA | None = None
+) -> ssl.SSLContext:
+    """A server-side TLS context with a certificate for ``names``.
+
+    With ``client_ca`` the server requires a client certificate it issued.
+    """
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    issuer.issue_cert(*names).configure_cert(context)
+    if client_ca is not None:
+        context.verify_mode = ssl.CERT_REQUIRED
+        client_ca.configure_trust(context)
+    return context
+
+
+@pytest.fixture
+def tls_server(ca: trustme.CA) -> Iterator[ScriptedServer]:
+    """A TLS server on 127.0.0.1 whose certificate the trusted CA issued."""
+    context = server_context(ca, LOOPBACK, "localhost")
+    with ScriptedServer(ssl_context=context) as server:
+        yield server
+
+
+@pytest.fixture
+def make_client() -> Iterator[Callable[..., ApiClient]]:
+    """Builds ApiClients for a URL with short timeouts; closes them after the test.
+
+    Keyword arguments are set on the configuration, e.g. ``retries=0``.
+    """
+    clients: list[ApiClient] = []
+
+    def build(host: str, **settings: Any) -> ApiClient:
+        config = Configuration(host=host)
+        config.timeout = (2.0, 2.0)
+        for name, value in settings.items():
+            setattr(config, name, value)
+        client = ApiClient(config)
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.close()

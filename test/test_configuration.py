@@ -15,10 +15,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import urllib3
 import yaml
 
+from backup_client import ApiClient
 from backup_client.configuration import DEFAULT_TIMEOUT, Configuration
 from backup_client.exceptions import ApiValueError
+from backup_client.models import BackupAttempt
+from backup_client.rest import RESTClientObject
+from backup_client.testing import StubServer
 
 SECRETS = {"api": "k-3141", "password": "pw-2718", "token": "tok-1618"}
 
@@ -490,3 +495,167 @@ def test_auth_settings_cover_the_spec_security_schemes() -> None:
         api_key={"apiKey": "k"}, access_token="t", username="u", password="p"
     )
     assert set(config.auth_settings()) == set(spec["components"]["securitySchemes"])
+
+
+# -- retries ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [None, False, 0, 3])
+def test_retries_accept_none_false_and_counts(value: object) -> None:
+    """retries takes None, False or a number of retries."""
+    config = Configuration()
+    config.retries = value  # type: ignore[assignment]
+    assert config.retries is value
+
+
+def test_retries_accept_a_urllib3_retry() -> None:
+    """retries takes a urllib3.Retry and keeps it."""
+    retry = urllib3.Retry(total=2)
+    config = Configuration()
+    config.retries = retry
+    assert config.retries is retry
+
+
+@pytest.mark.parametrize("value", [-1, True, "3", 1.5, [3]])
+def test_retries_refuse_other_values(value: object) -> None:
+    """Anything else raises ApiValueError naming the value."""
+    with pytest.raises(ApiValueError, match="retries is None, False, a number"):
+        Configuration().retries = value  # type: ignore[assignment]
+
+
+# -- no_proxy ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("no_proxy", "url"),
+    [
+        ("backup.test", "http://backup.test/v2"),
+        ("backup.test", "https://a.b.backup.test/v2"),
+        (".backup.test", "https://a.backup.test/v2"),
+        (".backup.test", "https://backup.test/v2"),
+        ("*.backup.test", "https://a.backup.test/v2"),
+        ("other.test, BACKUP.test", "https://backup.TEST/v2"),
+        ("backup.test:8443", "https://backup.test:8443/v2"),
+        ("10.0.0.0/8", "http://10.1.2.3/v2"),
+        ("::1", "http://[::1]:80/v2"),
+        ("[::1]:80", "http://[::1]:80/v2"),
+        ("fd00::/8", "http://[fd00::5]/v2"),
+        ("*", "https://anything.example.test/v2"),
+    ],
+)
+def test_no_proxy_matches(no_proxy: str, url: str) -> None:
+    """Hosts, domains, ports, address ranges and * send a URL around the proxy."""
+    config = Configuration()
+    config.no_proxy = no_proxy
+    assert config.bypasses_proxy(url)
+
+
+@pytest.mark.parametrize(
+    ("no_proxy", "url"),
+    [
+        (None, "http://backup.test/v2"),
+        ("backup.test", "http://notbackup.test/v2"),
+        ("backup.test", "http://backup.test.evil.test/v2"),
+        ("backup.test:8443", "https://backup.test/v2"),
+        ("10.0.0.0/8", "http://11.0.0.1/v2"),
+        ("10.0.0.0/8", "http://ten.test/v2"),
+        (" , ", "http://backup.test/v2"),
+    ],
+)
+def test_no_proxy_does_not_match(no_proxy: str | None, url: str) -> None:
+    """Hosts outside the list, other ports and other ranges use the proxy."""
+    config = Configuration()
+    config.no_proxy = no_proxy
+    assert not config.bypasses_proxy(url)
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [("10.0.0.0/99", "not a valid address range"), ("h.test:80x", "invalid port")],
+)
+def test_no_proxy_refuses_a_bad_entry(entry: str, problem: str) -> None:
+    """A bad range or port raises ApiValueError naming the entry."""
+    with pytest.raises(ApiValueError, match=problem) as info:
+        Configuration().no_proxy = f"localhost, {entry}"
+    assert repr(entry) in str(info.value)
+
+
+def test_no_proxy_refuses_a_list() -> None:
+    """no_proxy is a comma-separated string, as in the environment variable."""
+    with pytest.raises(ApiValueError, match="comma-separated"):
+        Configuration().no_proxy = ["localhost"]  # type: ignore[assignment]
+
+
+# -- other transport settings ------------------------------------------------
+
+
+def test_api_key_headers_name_the_spec_schemes() -> None:
+    """api_key_headers lists the headers of the apiKey security schemes."""
+    assert Configuration().api_key_headers() == frozenset({"apiKey"})
+
+
+def test_repr_shows_connection_settings_and_hides_pem_text() -> None:
+    """repr shows no_proxy and TLS names, and stands in for PEM text."""
+    config = Configuration(ssl_ca_cert="-----BEGIN CERTIFICATE-----\nMIIB...")
+    config.no_proxy = "localhost"
+    config.tls_server_name = "backup.test"
+    text = repr(config)
+    assert "no_proxy='localhost'" in text
+    assert "tls_server_name='backup.test'" in text
+    assert "ssl_ca_cert='<PEM text>'" in text
+    assert "MIIB" not in text
+
+
+def test_repr_masks_query_secrets_in_the_host() -> None:
+    """A credential in the host's query string is masked in repr."""
+    text = repr(Configuration(host="https://h.test/v2?api_key=k-5772"))
+    assert "k-5772" not in text
+    assert "api_key=***" in text
+
+
+def test_server_index_and_variables_from_the_constructor() -> None:
+    """server_index and server_variables build the host from the settings."""
+    config = Configuration(server_index=0, server_variables={"cluster": "c1:8443"})
+    assert config.host == "https://c1:8443/v2"
+
+
+def test_client_side_validation_off_lets_models_take_unlisted_values() -> None:
+    """With client_side_validation False a model accepts a status outside the enum."""
+    config = Configuration()
+    with pytest.raises(ApiValueError):
+        BackupAttempt(status="Bogus", _configuration=config)
+    config.client_side_validation = False
+    assert BackupAttempt(status="Bogus", _configuration=config).status == "Bogus"
+    assert not config.validation_enabled("maxLength")
+
+
+def test_two_clients_never_share_headers_hosts_or_keys() -> None:
+    """Two clients with two configurations each send only their own settings."""
+    with StubServer() as first, StubServer() as second:
+        for server in (first, second):
+            server.add("GET", "/v2/x", json={})
+        Configuration.set_default(Configuration(api_key={"apiKey": "shared"}))
+        one, two = Configuration.get_default_copy(), Configuration.get_default_copy()
+        one.host, two.host = first.url + "/v2", second.url + "/v2"
+        one.api_key["apiKey"], two.api_key["apiKey"] = "key-1", "key-2"
+        with ApiClient(one) as client_one, ApiClient(two) as client_two:
+            client_one.set_default_header("X-Client", "one")
+            client_one.call_api("/x", "GET", auth_settings=["apiKey"])
+            client_two.call_api("/x", "GET", auth_settings=["apiKey"])
+        (seen_one,), (seen_two,) = first.requests, second.requests
+    assert (seen_one.headers["apiKey"], seen_one.headers["X-Client"]) == (
+        "key-1",
+        "one",
+    )
+    assert seen_two.headers["apiKey"] == "key-2"
+    assert "X-Client" not in seen_two.headers
+    assert Configuration.get_default_copy().api_key == {"apiKey": "shared"}
+
+
+def test_connection_pool_maxsize_reaches_the_pool() -> None:
+    """connection_pool_maxsize is the number of connections kept per host."""
+    config = Configuration()
+    config.connection_pool_maxsize = 24
+    client = RESTClientObject(config)
+    assert client.pool_manager.connection_pool_kw["maxsize"] == 24
+    client.close()

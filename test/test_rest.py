@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import urllib3
-from urllib3.exceptions import HTTPError, MaxRetryError
+from urllib3.exceptions import HTTPError, NewConnectionError, ReadTimeoutError
 
 from backup_client.configuration import Configuration
 from backup_client.exceptions import (
@@ -25,8 +25,9 @@ from backup_client.exceptions import (
     NotFoundException,
     ServiceException,
     UnauthorizedException,
+    UnverifiedTLSWarning,
 )
-from backup_client.rest import RESTClientObject
+from backup_client.rest import RESTClientObject, RetryPolicy
 from backup_client.testing import StubServer
 
 SHORT = (2.0, 0.3)
@@ -284,10 +285,11 @@ def test_refused_connection_after_retries_raises_api_connection_error(
     closed_port: int,
 ) -> None:
     """Retries that give up on a refused connection raise ApiConnectionError."""
-    with rest_client(retries=2) as client:
+    policy = RetryPolicy(connect=2, backoff_factor=0, backoff_jitter=0)
+    with rest_client(retries=policy) as client:
         error = failure(client, f"http://127.0.0.1:{closed_port}/v2/x")
     assert type(error) is ApiConnectionError
-    assert isinstance(error.__cause__, MaxRetryError)
+    assert isinstance(error.__cause__, NewConnectionError)
 
 
 def test_connection_error_names_the_request_without_secrets(closed_port: int) -> None:
@@ -319,11 +321,11 @@ def test_silent_server_raises_api_timeout_error(silent_url: str) -> None:
 
 
 def test_timeout_after_retries_raises_api_timeout_error(silent_url: str) -> None:
-    """A timeout wrapped in urllib3's MaxRetryError raises ApiTimeoutError."""
+    """A timeout behind urllib3's retry wrapper raises ApiTimeoutError from it."""
     with rest_client(retries=0) as client:
         error = failure(client, f"{silent_url}/v2/x", _request_timeout=SHORT)
     assert isinstance(error, ApiTimeoutError)
-    assert isinstance(error.__cause__, MaxRetryError)
+    assert isinstance(error.__cause__, ReadTimeoutError)
 
 
 def test_configured_timeout_applies_by_default(silent_url: str) -> None:
@@ -368,14 +370,18 @@ def test_debug_logs_the_request_and_the_answer(
     client: RESTClientObject,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """With debug on, one line names the request and one its answer."""
-    stub.add("GET", "/v2/x")
+    """With debug on, DEBUG lines show what was sent and received, then INFO sums up."""
+    stub.add("GET", "/v2/x", body=b"12345")
     configuration.debug = True
-    client.request("GET", f"{stub.url}/v2/x?limit=1")
-    lines = [r.getMessage() for r in caplog.records if r.name == "backup_client.rest"]
-    assert lines[0] == f"GET {stub.url}/v2/x"
-    assert re.fullmatch(rf"GET {stub.url}/v2/x -> 200 in \d+ ms", lines[1])
-    assert len(lines) == 2
+    client.request("GET", f"{stub.url}/v2/x?limit=1", {"X-Trace": "t-1"}, b"ab")
+    records = [r for r in caplog.records if r.name == "backup_client.rest"]
+    sent, answered, summary = (r.getMessage() for r in records)
+    title = f"GET {stub.url}/v2/x?limit=1"
+    assert sent == f"{title}: sending headers {{'X-Trace': 't-1'}} and 2 body bytes"
+    assert answered.startswith(f"{title}: answer 200 OK, headers {{")
+    assert answered.endswith(", 5 body bytes")
+    assert re.fullmatch(rf"{re.escape(title)} -> 200 OK in \d+ ms", summary)
+    assert [r.levelno for r in records] == [logging.DEBUG, logging.DEBUG, logging.INFO]
 
 
 def test_debug_logs_no_header_values_or_query(
@@ -393,25 +399,26 @@ def test_debug_logs_no_header_values_or_query(
     assert "-zq" not in caplog.text
 
 
-def test_debug_logs_a_failure(
+def test_a_failure_is_logged_in_one_info_line(
     closed_port: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """With debug on, a failed request logs its failure at DEBUG."""
+    """A failed request logs its failure and the time taken at INFO."""
     with rest_client(debug=True) as client:
         error = failure(client, f"http://127.0.0.1:{closed_port}/v2/x")
     last = caplog.records[-1]
-    assert (last.name, last.levelno) == ("backup_client.rest", logging.DEBUG)
-    assert str(error) in last.getMessage()
+    assert (last.name, last.levelno) == ("backup_client.rest", logging.INFO)
+    assert re.fullmatch(rf"{re.escape(str(error))} \(after \d+ ms\)", last.getMessage())
 
 
-def test_no_log_lines_without_debug(
+def test_only_the_info_line_without_debug(
     stub: StubServer, client: RESTClientObject, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """With debug off, the transport logs nothing, whatever the logger level."""
+    """With debug off, a request logs its one INFO line and no DEBUG detail."""
     stub.add("GET", "/v2/x")
     with caplog.at_level(logging.DEBUG, logger="backup_client"):
         client.request("GET", f"{stub.url}/v2/x")
-    assert [r for r in caplog.records if r.name.startswith("backup_client")] == []
+    ours = [r for r in caplog.records if r.name.startswith("backup_client")]
+    assert [r.levelno for r in ours] == [logging.INFO]
 
 
 # -- the pool manager -------------------------------------------------------
@@ -427,25 +434,49 @@ def test_tls_is_verified_with_the_system_store_by_default() -> None:
 
 def test_verify_ssl_false_stops_certificate_checks() -> None:
     """verify_ssl = False sets cert_reqs to CERT_NONE."""
-    with rest_client(verify_ssl=False) as client:
+    with pytest.warns(UnverifiedTLSWarning), rest_client(verify_ssl=False) as client:
         assert client.pool_manager.connection_pool_kw["cert_reqs"] == ssl.CERT_NONE
 
 
-def test_tls_settings_reach_the_pool() -> None:
+def test_tls_settings_reach_the_pool(tmp_path: Any) -> None:
     """CA file, client certificate, key and host name checks reach urllib3."""
+    files = {name: tmp_path / name for name in ("ca.pem", "client.pem", "client.key")}
+    for path in files.values():
+        path.write_text("")
     settings = {
-        "ssl_ca_cert": "/ca.pem",
-        "cert_file": "/client.pem",
-        "key_file": "/client.key",
+        "ssl_ca_cert": str(files["ca.pem"]),
+        "cert_file": str(files["client.pem"]),
+        "key_file": str(files["client.key"]),
         "assert_hostname": "cluster.test",
         "tls_server_name": "sni.test",
     }
     with rest_client(**settings) as client:
         options = client.pool_manager.connection_pool_kw
-    assert options["ca_certs"] == "/ca.pem"
-    assert (options["cert_file"], options["key_file"]) == ("/client.pem", "/client.key")
+    assert options["ca_certs"] == settings["ssl_ca_cert"]
+    assert (options["cert_file"], options["key_file"]) == (
+        settings["cert_file"],
+        settings["key_file"],
+    )
     assert options["assert_hostname"] == "cluster.test"
     assert options["server_hostname"] == "sni.test"
+
+
+def test_invalid_pem_text_is_refused() -> None:
+    """ssl_ca_cert holding PEM text that does not parse raises ApiValueError."""
+    pem = "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"
+    config = Configuration()
+    config.ssl_ca_cert = pem
+    with pytest.raises(ApiValueError, match="ssl_ca_cert holds PEM text"):
+        RESTClientObject(config)
+
+
+@pytest.mark.parametrize("setting", ["ssl_ca_cert", "cert_file", "key_file"])
+def test_missing_tls_file_is_named(setting: str, tmp_path: Any) -> None:
+    """A TLS file setting naming no file raises ApiValueError naming the setting."""
+    config = Configuration()
+    setattr(config, setting, str(tmp_path / "missing.pem"))
+    with pytest.raises(ApiValueError, match=f"{setting} .*missing.pem"):
+        RESTClientObject(config)
 
 
 def test_pool_size_comes_from_the_configuration() -> None:
@@ -461,11 +492,22 @@ def test_maxsize_argument_overrides_the_configuration() -> None:
     client.close()
 
 
-def test_retries_reach_the_pool() -> None:
-    """Configuration.retries is the pool's retry policy."""
+def test_retries_come_from_the_configuration() -> None:
+    """A urllib3.Retry in Configuration.retries is used, its counts kept."""
     retry = urllib3.Retry(total=2, backoff_factor=0.1)
     with rest_client(retries=retry) as client:
-        assert client.pool_manager.connection_pool_kw["retries"] is retry
+        pooled = client.retries
+    assert (pooled.total, pooled.backoff_factor) == (2, 0.1)
+    assert not pooled.raise_on_status
+    assert "apikey" in pooled.remove_headers_on_redirect
+
+
+def test_default_retries_are_the_retry_policy() -> None:
+    """With retries None the client uses RetryPolicy with its defaults."""
+    with rest_client(retries=None) as client:
+        pooled = client.retries
+    assert type(pooled) is RetryPolicy
+    assert (pooled.connect, pooled.read, pooled.status) == (3, 3, 3)
 
 
 def test_proxy_receives_the_request_with_proxy_headers(stub: StubServer) -> None:
@@ -483,9 +525,12 @@ def test_proxy_receives_the_request_with_proxy_headers(stub: StubServer) -> None
 def test_unusable_proxy_url_raises_api_value_error() -> None:
     """A proxy URL with an unknown scheme raises ApiValueError."""
     config = Configuration()
-    config.proxy = "ftp://127.0.0.1:21"
-    with pytest.raises(ApiValueError, match="proxy"):
+    config.proxy = "ftp://user:pw-1@127.0.0.1:21"
+    with pytest.raises(
+        ApiValueError, match=r"the proxy ftp://127\.0\.0\.1:21: .*scheme ftp"
+    ) as info:
         RESTClientObject(config)
+    assert "pw-1" not in str(info.value)
 
 
 def test_close_drops_the_pools(stub: StubServer, client: RESTClientObject) -> None:
@@ -494,3 +539,11 @@ def test_close_drops_the_pools(stub: StubServer, client: RESTClientObject) -> No
     client.request("GET", f"{stub.url}/v2/x")
     client.close()
     assert len(client.pool_manager.pools) == 0
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1:21/x", "gopher://127.0.0.1/x"])
+def test_unsupported_scheme_is_named(client: RESTClientObject, url: str) -> None:
+    """A URL whose scheme is not http or https raises ApiValueError naming it."""
+    scheme = url.partition(":")[0]
+    with pytest.raises(ApiValueError, match=f"scheme '{scheme}' is not supported"):
+        client.request("GET", url)
