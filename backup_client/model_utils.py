@@ -16,11 +16,10 @@ allowed they are given as a tuple, as in ``(int, none_type)``.
 
 from __future__ import annotations
 
-import difflib
 import io
 import json
 import reprlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
@@ -32,6 +31,8 @@ from backup_client.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from typing import TypeGuard
+
     from backup_client.configuration import Configuration
 
 __all__ = [
@@ -216,6 +217,11 @@ def convert_wire_value(
     element, everything else is checked.  Errors carry the path from the
     top of the body, in the body's own wire names.
     """
+    if check_type and not discard_unknown_keys:
+        try:
+            return _read_fast(value, types)
+        except _NeedsCheck:
+            pass  # the checked path below decides, and says what is wrong
     ctx = _Context(
         from_server=True,
         check_type=check_type,
@@ -262,7 +268,12 @@ def sanitize_for_serialization(obj: Any) -> Any:
     if isinstance(obj, OpenApiModel):
         return obj._to_wire()
     if isinstance(obj, (list, tuple)):
-        return [sanitize_for_serialization(item) for item in obj]
+        return [
+            item._to_wire()
+            if isinstance(item, OpenApiModel)
+            else sanitize_for_serialization(item)
+            for item in obj
+        ]
     if isinstance(obj, dict):
         return {key: sanitize_for_serialization(item) for key, item in obj.items()}
     if isinstance(obj, (date, datetime)):
@@ -375,7 +386,368 @@ def attribute(
     return Attribute(wire_name, type_, nullable=nullable, allowed=allowed)
 
 
+# -- compiled fast paths ---------------------------------------------------
+#
+# Reading a large answer, building many models and writing them out are the
+# hot paths.  For each of them a model class compiles, on first use, a
+# function of its own: straight-line code over its declared attributes that
+# tests each value with an exact ``type()`` check, with no per-value
+# dispatch.  A compiled function only ever decides a case the checked path
+# would decide the same way; anything else (a wrong type, a value outside
+# the allowed ones, an option, a positional argument) raises ``_NeedsCheck``
+# and the checked path does the work, so results and errors are identical
+# by construction.  Handing over half-way is safe: a compiled reader changes
+# a parsed object only by putting models where nested objects were, and the
+# checked path takes a model of the right class as it is.
+
+
+class _NeedsCheck(Exception):
+    """A compiled function met a case it leaves to the checked path."""
+
+
+class _Unset:
+    """The default of a keyword the caller did not give."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+_UNSET: Any = _Unset()
+_SERVER = _Context(from_server=True)
+
+_READER = """\
+def read(values):
+    if type(values) is not dict:
+        raise NeedsCheck
+    get = values.get
+    try:
+{checks}
+    except PATH_ERRORS:
+        raise NeedsCheck from None
+    model = new(cls)
+    set_data(model, values)
+    return model
+"""
+_READ_SCALAR = """\
+value = get({key!r})
+if type(value) is not {type} and value is not None:
+    raise NeedsCheck
+"""
+_READ_FLOAT = """\
+value = get({key!r})
+if type(value) is not float and type(value) is not int and value is not None:
+    raise NeedsCheck
+"""
+_READ_MODEL = """\
+value = get({key!r})
+if type(value) is dict:
+    values[{key!r}] = read_{number}(value)
+elif value is not None:
+    raise NeedsCheck
+"""
+_READ_OTHER = """\
+value = get({key!r})
+if value is not None:
+    values[{key!r}] = accept_{number}(value, SERVER)
+"""
+
+# The constructor's parameters are the attributes' python names, which may
+# be any identifier not starting with "_" ("type", "dict", "given", ...), so
+# every other name it uses starts with "__".
+_INIT = """\
+def __init__(
+    __model,
+    *__args,
+{params}
+    _check_type=True,
+    _spec_property_naming=False,
+    _path_to_item=(),
+    _configuration=None,
+    _visited_composed_classes=(),
+    **__kwargs,
+):
+    __data = {{}}
+    try:
+        if __args or __kwargs or _configuration is not None:
+            raise __NeedsCheck
+        if _check_type is not True or _spec_property_naming:
+            raise __NeedsCheck
+{checks}
+    except (__NeedsCheck, __TypeError, *__PATH_ERRORS):
+        __given = __dict(
+{given}
+        )
+        __given = {{
+            key: value for key, value in __given.items() if value is not __UNSET
+        }}
+        __given.update(__kwargs)
+        return __model._init_checked(
+            __args,
+            __given,
+            _check_type,
+            _spec_property_naming,
+            _path_to_item,
+            _configuration,
+        )
+    __set_data(__model, __data)
+"""
+_INIT_SCALAR = """\
+if {name} is not __UNSET:
+    if __type({name}) is not __{type} and {name} is not None:
+        raise __NeedsCheck
+    __data[{key!r}] = {name}
+"""
+_INIT_FLOAT = """\
+if {name} is not __UNSET:
+    if __type({name}) is not __float and {name} is not None:
+        if __type({name}) is not __int:
+            raise __NeedsCheck
+    __data[{key!r}] = {name}
+"""
+_INIT_ALLOWED = """\
+if {name} is not __UNSET:
+    if __type({name}) is not __type_{number} and {name} is not None:
+        raise __NeedsCheck
+    if {name} is not None and {name} not in __allowed_{number}:
+        raise __NeedsCheck
+    __data[{key!r}] = {name}
+"""
+_INIT_MODEL = """\
+if {name} is not __UNSET:
+    if __type({name}) is __dict:
+        {name} = __type_{number}(**{name})
+    elif __type({name}) is not __type_{number} and {name} is not None:
+        {name} = __accept_{number}({name}, __USER)
+    __data[{key!r}] = {name}
+"""
+_INIT_OTHER = """\
+if {name} is not __UNSET:
+    if {name} is not None:
+        {name} = __accept_{number}({name}, __USER)
+    __data[{key!r}] = {name}
+"""
+_INIT_ANY = """\
+if {name} is not __UNSET:
+    __data[{key!r}] = {name}
+"""
+
+_WRITER = """\
+def to_wire(model):
+    if model._unchecked_values:
+        return model._to_wire_checked()
+    out = model._data.copy()
+{conversions}
+    return out
+"""
+_WRITE_OTHER = """\
+value = out.get({key!r})
+if value is not None:
+    out[{key!r}] = sanitize(value)
+"""
+
+_SCALAR_TYPES = (int, str, bool)
+
+
+def _read_fast(value: Any, types: TypeSpecs) -> Any:
+    """Read the common response types: a model, or a list or dict of one."""
+    if len(types) != 1:
+        raise _NeedsCheck
+    spec = types[0]
+    if isinstance(spec, list):
+        read = _reader_for(_as_specs(spec[0]))
+        if type(value) is not list:
+            raise _NeedsCheck
+        value[:] = map(read, value)  # all or nothing: a failure leaves the list
+        return value
+    if isinstance(spec, dict):
+        read = _reader_for(_as_specs(next(iter(spec.values()))))
+        if type(value) is not dict:
+            raise _NeedsCheck
+        value.update([(key, read(item)) for key, item in value.items()])
+        return value
+    return _reader_for(types)(value)
+
+
+def _reader_for(types: TypeSpecs) -> Callable[[Any], Any]:
+    """The compiled reader of the one model class ``types`` names."""
+    cls = types[0]
+    if len(types) != 1 or not _is_model_class(cls):
+        raise _NeedsCheck
+    reader: Callable[[Any], Any] | None = cls.__dict__.get("_read_server")
+    if reader is None:
+        # A model that refers back to itself finds this stand-in while its
+        # own reader is being compiled.
+        type.__setattr__(
+            cls, "_read_server", lambda values: cls.__dict__["_read_server"](values)
+        )
+        reader = _compile_reader(cls)
+        type.__setattr__(cls, "_read_server", reader)
+    return reader
+
+
+def _is_model_class(spec: Any) -> TypeGuard[type[ModelNormal]]:
+    return isinstance(spec, type) and issubclass(spec, ModelNormal)
+
+
+def _compile_reader(cls: type[ModelNormal]) -> Callable[[Any], Any]:
+    names: dict[str, Any] = {"cls": cls, "new": object.__new__, "SERVER": _SERVER}
+    checks = []
+    for number, attr in enumerate(cls._attributes.values()):
+        spec = attr.types[0]
+        if spec is object:
+            continue
+        if spec in _SCALAR_TYPES:
+            template = _READ_SCALAR
+        elif spec is float:
+            template = _READ_FLOAT
+        elif _is_model_class(spec):
+            template = _READ_MODEL
+            names[f"read_{number}"] = _reader_for((spec,))
+        else:
+            template = _READ_OTHER
+            names[f"accept_{number}"] = attr.accept
+        checks.append(_fill(template, attr, number))
+    source = _READER.format(checks=_indent("".join(checks) or "pass\n", 8).rstrip("\n"))
+    reader: Callable[[Any], Any] = _compile(source, f"reader of {cls.__name__}", names)
+    return reader
+
+
+def _compile_init(cls: type[ModelNormal]) -> Callable[..., None]:
+    attributes = list(cls._attributes.values())
+    if any(attr.name.startswith("_") for attr in attributes):
+        return _generic_init  # such a name could clash with the options
+    names: dict[str, Any] = {
+        "__UNSET": _UNSET,
+        "__USER": _USER,
+        "__NeedsCheck": _NeedsCheck,
+        "__PATH_ERRORS": _PATH_ERRORS,
+        "__TypeError": TypeError,
+        "__set_data": _set_data,
+        "__type": type,
+        "__dict": dict,
+        "__int": int,
+        "__str": str,
+        "__bool": bool,
+        "__float": float,
+    }
+    checks = []
+    for number, attr in enumerate(attributes):
+        spec = attr.types[0]
+        if attr.allowed:
+            template = _INIT_ALLOWED
+            names[f"__allowed_{number}"] = frozenset(attr.allowed)
+            names[f"__type_{number}"] = spec
+        elif spec is object:
+            template = _INIT_ANY
+        elif spec in _SCALAR_TYPES:
+            template = _INIT_SCALAR
+        elif spec is float:
+            template = _INIT_FLOAT
+        elif _is_model_class(spec):
+            template = _INIT_MODEL
+            names[f"__type_{number}"] = spec
+            names[f"__accept_{number}"] = attr.accept
+        else:
+            template = _INIT_OTHER
+            names[f"__accept_{number}"] = attr.accept
+        checks.append(_fill(template, attr, number))
+    source = _INIT.format(
+        params="".join(f"    {attr.name}=__UNSET,\n" for attr in attributes),
+        checks=_indent("".join(checks) or "pass\n", 8).rstrip("\n"),
+        given="".join(
+            f"            {attr.name}={attr.name},\n" for attr in attributes
+        ).rstrip("\n"),
+    )
+    init: Callable[..., None] = _compile(
+        source, f"constructor of {cls.__name__}", names
+    )
+    return init
+
+
+def _generic_init(
+    model: ModelNormal,
+    *args: Any,
+    _check_type: bool = True,
+    _spec_property_naming: bool = False,
+    _path_to_item: Iterable[PathItem] = (),
+    _configuration: Configuration | None = None,
+    _visited_composed_classes: tuple[type, ...] = (),
+    **kwargs: Any,
+) -> None:
+    """The constructor of a class whose attribute names the compiler avoids."""
+    model._init_checked(
+        args,
+        kwargs,
+        _check_type,
+        _spec_property_naming,
+        _path_to_item,
+        _configuration,
+    )
+
+
+def _compile_writer(cls: type[ModelNormal]) -> Callable[[Any], dict[str, Any]]:
+    """Compile the wire writer of one model class.
+
+    Attributes declared as JSON scalars hold JSON scalars, so they are
+    copied as they are; every other attribute goes through
+    ``sanitize_for_serialization``.  Only a model built with
+    ``_check_type=False`` can break that rule, and once a class has one,
+    all its models take the checked writer.
+    """
+    conversions = [
+        _fill(_WRITE_OTHER, attr, number)
+        for number, attr in enumerate(cls._attributes.values())
+        if attr.types[0] not in (*_SCALAR_TYPES, float)
+    ]
+    source = _WRITER.format(
+        conversions=_indent("".join(conversions) or "pass\n", 4).rstrip("\n")
+    )
+    names = {"sanitize": sanitize_for_serialization}
+    writer: Callable[[Any], dict[str, Any]] = _compile(
+        source, f"wire writer of {cls.__name__}", names
+    )
+    return writer
+
+
+def _fill(template: str, attr: Attribute, number: int) -> str:
+    spec = attr.types[0]
+    type_name = spec.__name__ if spec in _SCALAR_TYPES else ""
+    return template.format(
+        key=attr.wire_name, name=attr.name, number=number, type=type_name
+    )
+
+
+def _indent(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "".join(
+        pad + line if line.strip() else line for line in text.splitlines(True)
+    )
+
+
+def _compile(source: str, what: str, names: dict[str, Any]) -> Any:
+    """Run ``source`` (one function definition) and return the function.
+
+    Besides ``names``, the code sees the helpers every compiled function
+    uses.
+    """
+    namespace = {
+        "NeedsCheck": _NeedsCheck,
+        "PATH_ERRORS": _PATH_ERRORS,
+        "set_data": _set_data,
+        **names,
+    }
+    exec(compile(source, f"<{what}>", "exec"), namespace)
+    name = source.split("(", 1)[0].split()[-1]
+    return namespace[name]
+
+
 # -- the model base classes ------------------------------------------------
+
+
+# The methods a model class starts with, which compile its own on first use.
+_first_use: dict[str, Callable[..., Any]] = {}
 
 
 class _ModelType(type):
@@ -385,6 +757,11 @@ class _ModelType(type):
         mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]
     ) -> _ModelType:
         namespace.setdefault("__slots__", ())
+        if any(isinstance(base, _ModelType) for base in bases):
+            # Each model class compiles its own constructor and writer on
+            # first use (a subclass may declare more attributes).
+            for method, first_use in _first_use.items():
+                namespace.setdefault(method, first_use)
         return super().__new__(mcs, name, bases, namespace)
 
     def __init__(
@@ -449,6 +826,8 @@ class OpenApiModel(metaclass=_ModelType):
         none_type,
     )
     discriminator: ClassVar[None] = None
+    # Whether a model of this class was ever built with _check_type=False.
+    _unchecked_values: ClassVar[bool] = False
     read_only_vars: ClassVar[frozenset[str]] = frozenset()
 
     def _to_wire(self) -> dict[str, Any]:
@@ -477,18 +856,43 @@ class ModelNormal(OpenApiModel):
         _visited_composed_classes: tuple[type, ...] = (),
         **kwargs: Any,
     ) -> None:
+        # The first model built of a class compiles that class's own
+        # constructor, which every later one uses directly.
+        init = _compile_init(type(self))
+        type.__setattr__(type(self), "__init__", init)
+        init(
+            self,
+            *args,
+            _check_type=_check_type,
+            _spec_property_naming=_spec_property_naming,
+            _path_to_item=_path_to_item,
+            _configuration=_configuration,
+            _visited_composed_classes=_visited_composed_classes,
+            **kwargs,
+        )
+
+    def _init_checked(
+        self,
+        args: tuple[Any, ...],
+        values: dict[str, Any],
+        check_type: bool,
+        spec_property_naming: bool,
+        path_to_item: Iterable[PathItem],
+        configuration: Configuration | None,
+    ) -> None:
+        """Build from keywords the compiled constructor did not decide on."""
         if args:
             raise ApiTypeError(
                 f"{type(self).__name__}() takes keyword arguments only, "
                 f"got {len(args)} positional",
-                path_to_item=list(_path_to_item),
+                path_to_item=list(path_to_item),
             )
-        ctx = _Context.for_user(_check_type, _configuration)
-        names = self._by_wire if _spec_property_naming else self._attributes
+        ctx = _Context.for_user(check_type, configuration)
+        names = self._by_wire if spec_property_naming else self._attributes
         try:
-            data = self._accept_all(kwargs, names, ctx)
+            data = self._accept_all(values, names, ctx)
         except _PATH_ERRORS as err:
-            err.path_to_item[:0] = list(_path_to_item)
+            err.path_to_item[:0] = list(path_to_item)
             raise
         _set_data(self, data)
 
@@ -496,19 +900,25 @@ class ModelNormal(OpenApiModel):
     def _accept_all(
         cls, values: Mapping[str, Any], names: Mapping[str, Attribute], ctx: _Context
     ) -> dict[str, Any]:
-        """Check values a user gave by name; an unknown name is an error."""
+        """Check values a user gave by name; an unknown name is an error.
+
+        The values are stored in the order the attributes are declared,
+        whatever order they were given in.
+        """
+        if not ctx.check_type:
+            cls._unchecked_values = True  # see _compile_writer
         data: dict[str, Any] = {}
         key: Any = None
         try:
             for key, value in values.items():
                 attr = names.get(key)
                 if attr is None:
-                    raise cls._unknown_name(key)
+                    raise cls._unknown_name(key, wire_names=names is cls._by_wire)
                 data[attr.wire_name] = attr.accept(value, ctx)
         except _PATH_ERRORS as err:
             err.path_to_item.insert(0, key)
             raise
-        return data
+        return {wire: data[wire] for wire in cls._by_wire if wire in data}
 
     @classmethod
     def _from_dict(cls: type[M], values: dict[str, Any], ctx: _Context) -> M:
@@ -536,12 +946,25 @@ class ModelNormal(OpenApiModel):
         return _restore(cls, values)
 
     @classmethod
-    def _unknown_name(cls, name: str) -> ApiAttributeError:
+    def _unknown_name(cls, name: str, *, wire_names: bool = False) -> ApiAttributeError:
         message = f"{cls.__name__} has no attribute {name!r}"
+        if wire_names:
+            message += " (with _spec_property_naming=True, wire names are expected)"
         suggestion = _closest(name, cls._attributes)
+        if suggestion and wire_names:
+            suggestion = cls._attributes[suggestion].wire_name
         if suggestion:
             message += f"; did you mean {suggestion!r}?"
         return ApiAttributeError(message)
+
+    @classmethod
+    def _not_settable(cls, name: str) -> ApiAttributeError:
+        if isinstance(getattr(cls, name, None), property):
+            return ApiAttributeError(
+                f"{cls.__name__}.{name} is read-only: it is computed from the "
+                "declared attributes, so set those instead"
+            )
+        return cls._unknown_name(name)
 
     # -- reading -----------------------------------------------------------
 
@@ -591,7 +1014,7 @@ class ModelNormal(OpenApiModel):
     def __setattr__(self, name: str, value: Any) -> None:
         attr = self._attributes.get(name)
         if attr is None:
-            raise self._unknown_name(name)
+            raise self._not_settable(name)
         try:
             self._data[attr.wire_name] = attr.accept(value, _USER)
         except _PATH_ERRORS as err:
@@ -605,7 +1028,7 @@ class ModelNormal(OpenApiModel):
     def __delattr__(self, name: str) -> None:
         attr = self._attributes.get(name)
         if attr is None:
-            raise self._unknown_name(name)
+            raise self._not_settable(name)
         self._data.pop(attr.wire_name, None)
 
     # -- comparing, showing, copying -----------------------------------------
@@ -654,6 +1077,11 @@ class ModelNormal(OpenApiModel):
         return out
 
     def _to_wire(self) -> dict[str, Any]:
+        to_wire = _compile_writer(type(self))
+        type.__setattr__(type(self), "_to_wire", to_wire)
+        return to_wire(self)
+
+    def _to_wire_checked(self) -> dict[str, Any]:
         out = dict(self._data)
         by_wire = self._by_wire
         for key, value in self._data.items():
@@ -688,8 +1116,14 @@ def _closest(name: str, attributes: Mapping[str, Attribute]) -> str | None:
     for attr in attributes.values():
         if folded in (attr.name.replace("_", ""), attr.wire_name.lower()):
             return attr.name
+    import difflib  # only needed when something was misspelled
+
     matches = difflib.get_close_matches(name, list(attributes), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
 _set_data = ModelNormal.__dict__["_data"].__set__
+_first_use.update(
+    __init__=ModelNormal.__dict__["__init__"],
+    _to_wire=ModelNormal.__dict__["_to_wire"],
+)

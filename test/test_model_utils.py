@@ -290,11 +290,11 @@ def test_models_are_unhashable() -> None:
 
 
 def test_repr_shows_set_values() -> None:
-    """repr shows the class and exactly the set values."""
-    attempt = BackupAttempt(status="Running", message=None, stats={"bytes_read": 1})
+    """repr shows the class and exactly the set values, in declaration order."""
+    attempt = BackupAttempt(message=None, stats={"bytes_read": 1}, status="Running")
     assert repr(attempt) == (
-        "BackupAttempt(status='Running', message=None, "
-        "stats=BackupDataStats(bytes_read=1))"
+        "BackupAttempt(status='Running', stats=BackupDataStats(bytes_read=1), "
+        "message=None)"
     )
 
 
