@@ -27,7 +27,7 @@ setup(
     python_requires=">=3.9",
     install_requires=REQUIRES,
     packages=find_packages(include=["backup_client", "backup_client.*"]),
-    package_data={"backup_client": ["py.typed"]},
+    package_data={"backup_client": ["py.typed"], "backup_client.models": ["*.pyi"]},
     include_package_data=True,
     zip_safe=False,
     entry_points={"pytest11": ["backup_client = backup_client.testing"]},

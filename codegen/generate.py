@@ -44,7 +44,7 @@ def generate(spec_path: Path, output: Path, package: str) -> dict[Path, str]:
     sources = _python_files(renderer, models, package)
     files = format_python(sources, _or_none(RUFF_CONFIG))
     files.update(
-        (Path("docs", f"{model.class_name}.md"), renderer.model_doc(model))
+        (Path("docs", f"{model.class_name}.md"), renderer.model_doc(model, models))
         for model in models
     )
     if (output / README).is_file():
@@ -69,6 +69,7 @@ def _python_files(
     }
     files[root / "model" / "__init__.py"] = renderer.model_package()
     files[root / "models" / "__init__.py"] = renderer.models_index(models)
+    files[root / "models" / "__init__.pyi"] = renderer.models_stub(models)
     return files
 
 

@@ -6,24 +6,85 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
 from codegen import CodegenError, naming, typemap
 from codegen.typemap import PyType
 
-__all__ = ["Model", "Property", "check_acyclic", "load_models", "read_spec"]
+__all__ = [
+    "DURATION_USECS",
+    "EPOCH_USECS",
+    "Constants",
+    "Model",
+    "Property",
+    "TimeHelper",
+    "check_acyclic",
+    "load_models",
+    "read_spec",
+]
 
 Schema = Mapping[str, Any]
 
 _COMPONENT_PREFIX = "#/components/schemas/"
 _COMPOSITION_KEYS = ("allOf", "anyOf", "oneOf", "not")
 
+# Vendor extensions marking an integer property that holds microseconds:
+# since the Unix epoch, or a length of time.  Each gives the model a
+# read-only helper property, named without the ``_usecs`` suffix, that
+# reads the value as a ``datetime`` or a ``timedelta``.
+EPOCH_USECS = "x-epoch-usecs"
+DURATION_USECS = "x-duration-usecs"
+
+TimeKind = Literal["epoch", "duration"]
+_TIME_EXTENSIONS: dict[str, TimeKind] = {
+    EPOCH_USECS: "epoch",
+    DURATION_USECS: "duration",
+}
+# The Python types of enum values that get a constants class.
+_CONSTANT_TYPES = (str, int)
+# The Python types of the examples a scalar property may give, by runtime type.
+_EXAMPLE_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (int, float),
+    "str": (str,),
+    "bool": (bool,),
+}
+
+
+@dataclass(frozen=True)
+class TimeHelper:
+    """A read-only property that reads an integer of microseconds as time."""
+
+    name: str
+    kind: TimeKind
+    extension: str
+
+
+@dataclass(frozen=True)
+class Constants:
+    """The class that names each value of a property's enum."""
+
+    class_name: str
+    value_type: str
+    members: tuple[tuple[str, object], ...]
+
+    def name_of(self, value: object) -> str | None:
+        """The constant that holds ``value``, if one does."""
+        for name, member in self.members:
+            if member == value and type(member) is type(value):
+                return name
+        return None
+
 
 @dataclass(frozen=True)
 class Property:
-    """One property of a schema, as the model module and its doc page show it."""
+    """One property of a schema, as the model module and its doc page show it.
+
+    ``example`` is the spec's example of a scalar value, None when it
+    gives none.
+    """
 
     python_name: str
     wire_name: str
@@ -33,6 +94,9 @@ class Property:
     allowed: tuple[object, ...]
     description: str
     docstring: str
+    helper: TimeHelper | None = None
+    constants: Constants | None = None
+    example: object = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +113,16 @@ class Model:
     def references(self) -> frozenset[str]:
         """The model classes that this model's properties hold."""
         return frozenset().union(*(prop.type.models for prop in self.properties))
+
+    @property
+    def constants(self) -> tuple[Constants, ...]:
+        """The constants classes of the model's enums, in property order."""
+        return tuple(prop.constants for prop in self.properties if prop.constants)
+
+    @property
+    def exports(self) -> tuple[str, ...]:
+        """The names the model's module exports: the model, then its constants."""
+        return (self.class_name, *(each.class_name for each in self.constants))
 
 
 def read_spec(path: Path) -> Schema:
@@ -81,7 +155,9 @@ def load_models(spec: Schema) -> list[Model]:
     }
     _check_distinct(classes)
     resolver = _Resolver(schemas, classes)
-    return [resolver.model(name) for name in classes]
+    models = [resolver.model(name) for name in classes]
+    _check_exports(models)
+    return models
 
 
 def _is_object(schema: Schema) -> bool:
@@ -99,6 +175,19 @@ def _check_distinct(classes: Mapping[str, str]) -> None:
                 f"schemas {seen[key]!r} and {schema_name!r} give the same model name"
             )
         seen[key] = schema_name
+
+
+def _check_exports(models: Iterable[Model]) -> None:
+    """Fail when two models export the same name from ``models``."""
+    owners: dict[str, str] = {}
+    for model in models:
+        for name in model.exports:
+            if name in owners:
+                raise CodegenError(
+                    f"schema {model.schema_name!r} gives the class {name!r}, "
+                    f"as does schema {owners[name]!r}"
+                )
+            owners[name] = model.schema_name
 
 
 def _reference(schema: Schema) -> str | None:
@@ -126,6 +215,83 @@ def _allowed(schema: Schema) -> tuple[object, ...]:
     return tuple(value for value in schema.get("enum", ()) if value is not None)
 
 
+def _flag(schema: Schema, extension: str) -> bool:
+    """Whether a boolean vendor extension is set; anything but a boolean fails."""
+    value = schema.get(extension, False)
+    if not isinstance(value, bool):
+        raise CodegenError(f"{extension} must be true or false, not {value!r}")
+    return value
+
+
+def _time_helper(python_name: str, schema: Schema, type_: PyType) -> TimeHelper | None:
+    """The time helper that a time extension asks for, checked; None without one."""
+    marked = [key for key in _TIME_EXTENSIONS if _flag(schema, key)]
+    if not marked:
+        return None
+    if len(marked) > 1:
+        raise CodegenError(f"{' and '.join(marked)} cannot both be set")
+    extension = marked[0]
+    if type_.runtime != "int":
+        raise CodegenError(
+            f"{extension} is for integer properties, and this one is {type_.doc}"
+        )
+    name = naming.helper_name(python_name)
+    if name is None:
+        raise CodegenError(
+            f"{extension} needs a Python name ending in {naming.USECS_SUFFIX!r} "
+            f"to name the helper after, and this one is {python_name!r}"
+        )
+    return TimeHelper(name, _TIME_EXTENSIONS[extension], extension)
+
+
+def _constants(
+    class_name: str, python_name: str, allowed: tuple[object, ...]
+) -> Constants | None:
+    """The constants class of an enum of strings or of integers, else None."""
+    kinds = {type(value) for value in allowed}
+    if len(kinds) != 1 or kinds.pop() not in _CONSTANT_TYPES:
+        return None
+    return Constants(
+        class_name=naming.constants_class_name(class_name, python_name),
+        value_type=type(allowed[0]).__name__,
+        members=tuple(zip(naming.constant_names(allowed), allowed)),
+    )
+
+
+def _example(schema: Schema, type_: PyType, allowed: tuple[object, ...]) -> object:
+    """The spec's example of a scalar property, checked; None when it has none."""
+    example = schema.get("example")
+    accepted = _EXAMPLE_TYPES.get(type_.runtime)
+    if example is None or accepted is None:
+        return None
+    if isinstance(example, bool) and bool not in accepted:
+        accepted = ()
+    if not isinstance(example, accepted):
+        raise CodegenError(f"the example {example!r} is not of type {type_.doc}")
+    if allowed and example not in allowed:
+        raise CodegenError(f"the example {example!r} is not one of the enum's values")
+    return example
+
+
+def _check_helpers(properties: Iterable[Property]) -> None:
+    """Fail when a time helper would take the name of an attribute or a member."""
+    attributes = {prop.python_name for prop in properties}
+    for prop in properties:
+        if prop.helper is None:
+            continue
+        name = prop.helper.name
+        if name in attributes:
+            clash = f"the attribute {name!r}"
+        elif naming.is_reserved_attribute(name):
+            clash = f"{name!r}, a name that model classes use"
+        else:
+            continue
+        raise CodegenError(
+            f"property {prop.wire_name!r}: the {prop.helper.extension} helper "
+            f"{name!r} would clash with {clash}"
+        )
+
+
 class _Resolver:
     """Turns schemas into types and models, following references."""
 
@@ -141,42 +307,64 @@ class _Resolver:
                 f"schema {name!r}: allOf, anyOf, oneOf and not are not supported"
             )
         class_name = self._classes[name]
+        try:
+            properties = self._properties(schema, class_name)
+            _check_helpers(properties)
+        except CodegenError as err:
+            raise CodegenError(f"schema {name!r}, {err}") from None
         return Model(
             schema_name=name,
             class_name=class_name,
             module=naming.module_name(class_name),
             description=_text(schema.get("description")),
-            properties=self._properties(schema),
+            properties=properties,
         )
 
-    def _properties(self, schema: Schema) -> tuple[Property, ...]:
+    def _properties(self, schema: Schema, class_name: str) -> tuple[Property, ...]:
         """The properties of an object schema, in the order the spec lists them."""
         properties: Schema = schema.get("properties") or {}
         required = set(schema.get("required", ()))
         wire_names = [str(name) for name in properties]
         python_names = naming.attribute_names(wire_names)
         return tuple(
-            self._property(python_name, wire_name, sub, wire_name in required)
+            self._property(
+                class_name, python_name, wire_name, sub, wire_name in required
+            )
             for python_name, wire_name, sub in zip(
                 python_names, wire_names, properties.values()
             )
         )
 
     def _property(
-        self, python_name: str, wire_name: str, schema: Schema, required: bool
+        self,
+        class_name: str,
+        python_name: str,
+        wire_name: str,
+        schema: Schema,
+        required: bool,
     ) -> Property:
         """One property, with its description or else its model's for the docstring."""
-        flat, target = self.inline(schema)
+        try:
+            flat, target = self.inline(schema)
+            type_ = self.type_of(schema)
+            allowed = _allowed(flat)
+            helper = _time_helper(python_name, flat, type_)
+            example = _example(flat, type_, allowed)
+        except CodegenError as err:
+            raise CodegenError(f"property {wire_name!r}: {err}") from None
         description = _text(flat.get("description"))
         return Property(
             python_name=python_name,
             wire_name=wire_name,
-            type=self.type_of(schema),
+            type=type_,
             nullable=bool(flat.get("nullable")),
             required=required,
-            allowed=_allowed(flat),
+            allowed=allowed,
             description=description,
             docstring=description or self._description_of(target),
+            helper=helper,
+            constants=_constants(class_name, python_name, allowed),
+            example=example,
         )
 
     def _description_of(self, name: str | None) -> str:

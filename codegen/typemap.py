@@ -1,8 +1,10 @@
 """How a schema's type reads in a model module and on its doc page.
 
-Each type is written three ways: the runtime type spec that ``attribute()``
+Each type is written four ways: the runtime type spec that ``attribute()``
 checks values against (python-prior's notation, ``[int]``, ``{str: int}``),
-the annotation that type checkers see, and the type column of the docs.
+the annotation that type checkers see on the attribute, the annotation of
+the constructor's keyword (which also takes a dict where a model goes, as
+the runtime does), and the type column of the docs.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ _STRING_FORMATS = {"date": "date", "date-time": "datetime"}
 class PyType:
     """A type as the runtime, the annotation and the docs write it.
 
-    ``needs`` names what the model module must import for it (``date``,
-    ``datetime``, ``Any``, ``none_type``); ``models`` the model classes.
+    Where the type holds models, ``accepts`` is the constructor keyword's
+    annotation, which also takes dicts for the models, and ``as_dicts`` is
+    the annotation with every model written as a dict.  ``needs`` names what
+    the model module must import for it (``date``, ``datetime``, ``Any``,
+    ``none_type``); ``models`` the model classes.
     """
 
     runtime: str
@@ -34,6 +39,13 @@ class PyType:
     nullable: bool = False
     models: frozenset[str] = field(default=frozenset())
     needs: frozenset[str] = field(default=frozenset())
+    accepts: str = ""
+    as_dicts: str = ""
+
+    @property
+    def argument(self) -> str:
+        """The annotation of the constructor's keyword for a value of this type."""
+        return self.accepts or self.annotation
 
     def or_none(self) -> PyType:
         """This type with ``None`` allowed too."""
@@ -46,6 +58,8 @@ class PyType:
             doc=f"{self.doc}, none_type",
             nullable=True,
             needs=self.needs | {"none_type"},
+            accepts=f"{self.accepts} | None" if self.accepts else "",
+            as_dicts=f"{self.as_dicts} | None" if self.as_dicts else "",
         )
 
 
@@ -53,6 +67,23 @@ ANY = PyType("object", "Any", _ANY_DOC, nullable=True, needs=frozenset({"Any"}))
 FREE_FORM = PyType(
     "dict", "dict[str, Any]", f"{{str: ({_ANY_DOC})}}", needs=frozenset({"Any"})
 )
+
+
+def _taking_dicts(container: PyType, template: str, member: PyType) -> PyType:
+    """``container`` of ``member``, whose constructor keyword also takes dicts.
+
+    A container of models also takes one of dicts for the models, as the
+    runtime does.  (One container type would not take both: ``list`` is
+    invariant.)
+    """
+    if not member.as_dicts:
+        return container
+    as_dicts = template.format(member.as_dicts)
+    return replace(
+        container,
+        accepts=f"{template.format(member.annotation)} | {as_dicts}",
+        as_dicts=as_dicts,
+    )
 
 
 def scalar(kind: str, format_: str | None) -> PyType:
@@ -67,28 +98,37 @@ def scalar(kind: str, format_: str | None) -> PyType:
 
 
 def model(class_name: str) -> PyType:
-    """The type of a property that holds a model."""
-    return PyType(class_name, class_name, class_name, models=frozenset({class_name}))
+    """The type of a property that holds a model, given as one or as a dict."""
+    return PyType(
+        class_name,
+        class_name,
+        class_name,
+        models=frozenset({class_name}),
+        accepts=f"{class_name} | dict[str, Any]",
+        as_dicts="dict[str, Any]",
+    )
 
 
 def array(item: PyType) -> PyType:
     """The type of a JSON array of ``item``."""
-    return PyType(
+    array = PyType(
         f"[{item.runtime}]",
         f"list[{item.annotation}]",
         f"[{item.doc}]",
         models=item.models,
         needs=item.needs,
     )
+    return _taking_dicts(array, "list[{}]", item)
 
 
 def mapping(value: PyType) -> PyType:
     """The type of a JSON object whose values are ``value``."""
     values_doc = f"({value.doc})" if value.nullable else f"({value.doc},)"
-    return PyType(
+    mapping = PyType(
         f"{{str: {value.runtime}}}",
         f"dict[str, {value.annotation}]",
         f"{{str: {values_doc}}}",
         models=value.models,
         needs=value.needs,
     )
+    return _taking_dicts(mapping, "dict[str, {}]", value)

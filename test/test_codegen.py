@@ -7,12 +7,14 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
+from mypy import api as mypy_api
 
 from backup_client import models
 from backup_client.model import backup_attempt, backup_data_stats
@@ -27,6 +29,7 @@ WHOLE_FILES = [
     "backup_client/model/backup_attempt.py",
     "backup_client/model/backup_data_stats.py",
     "backup_client/models/__init__.py",
+    "backup_client/models/__init__.pyi",
     "docs/BackupAttempt.md",
     "docs/BackupDataStats.md",
 ]
@@ -74,11 +77,22 @@ SYNTHETIC_SPEC = {
                     "weight": {"type": "number", "format": "double"},
                     "extra": {"type": "object"},
                     "mainPart": PART,
-                    "size": {"type": "string", "enum": ["S", "M", "L"]},
+                    "size": {"type": "string", "enum": ["S", "M", "L"], "example": "M"},
                     "$foo": {"type": "string"},
                     "1st": {"type": "string"},
                     "some-name": {"type": "string"},
                     "class": {"type": "string"},
+                    "builtAtUsecs": {
+                        "type": "integer",
+                        "x-epoch-usecs": True,
+                        "example": -86_400_000_000,
+                    },
+                    "curingUsecs": {"type": "integer", "x-duration-usecs": True},
+                    "mode": {
+                        "type": "string",
+                        "enum": ["in-progress", "in_progress", "1st", "Known"],
+                    },
+                    "level": {"type": "integer", "enum": [1, 2]},
                 },
             },
         }
@@ -101,6 +115,10 @@ WIDGET_ANNOTATIONS = {
     "var_1st": "str | None",
     "some_name": "str | None",
     "class_": "str | None",
+    "built_at_usecs": "int | None",
+    "curing_usecs": "int | None",
+    "mode": "str | None",
+    "level": "int | None",
 }
 # How python-prior's docs write a value of any JSON type.
 ANY_TYPES = "bool, date, datetime, dict, float, int, list, str, none_type"
@@ -121,14 +139,48 @@ WIDGET_DOC_TYPES = {
     "var_1st": "**str**",
     "some_name": "**str**",
     "class_": "**str**",
+    "built_at_usecs": "**int**",
+    "curing_usecs": "**int**",
+    "mode": "**str**",
+    "level": "**int**",
 }
-# Lets the synthetic package's models run on backup_client's runtime.
+# Let the synthetic package's models run on backup_client's runtime.
 MODEL_UTILS_SHIM = '''"""The model runtime, borrowed from backup_client."""
 
 from backup_client.model_utils import ModelNormal, attribute, none_type
 
 __all__ = ["ModelNormal", "attribute", "none_type"]
 '''
+TIMECONV_SHIM = '''"""The time conversions, borrowed from backup_client."""
+
+from backup_client.timeconv import datetime_from_usecs, timedelta_from_usecs
+
+__all__ = ["datetime_from_usecs", "timedelta_from_usecs"]
+'''
+# What the constructor signature that type checkers see names.
+TYPING_SHIMS = {
+    "configuration.py": (
+        "from backup_client.configuration import Configuration\n\n"
+        '__all__ = ["Configuration"]\n'
+    ),
+    "exceptions.py": (
+        'from backup_client.exceptions import PathItem\n\n__all__ = ["PathItem"]\n'
+    ),
+}
+# Calls that mypy must accept with the synthetic package's signatures.
+WIDGET_CALLS = """
+from typing import Any
+
+from widgets.models import Part, Widget, WidgetLevel
+
+parts: list[Part] = [Part(label="a")]
+dicts: list[dict[str, Any]] = [{"label": "a"}]
+Widget(parts=parts, parts_by_name={"x": Part()}, main_part={"label": "c"})
+Widget(parts=dicts, level=WidgetLevel.VALUE_1, weight=1, extra={"a": [1]})
+Widget(parts=[{"label": "b"}], counts={"a": 1}, seen_at=None)
+reveal_type(Widget().built_at)
+reveal_type(Widget().curing)
+"""
 
 
 def codegen(*args: str) -> subprocess.CompletedProcess[str]:
@@ -168,9 +220,11 @@ def lines_between_markers(readme: str) -> list[str]:
     return lines[start + 1 : end]
 
 
-def table_rows(page: str) -> dict[str, list[str]]:
-    """A doc page's property table: the other cells of each row, by name."""
-    rows = [line.split(" | ") for line in page.splitlines() if line.startswith("**")]
+def table_rows(page: str, heading: str = "## Properties") -> dict[str, list[str]]:
+    """A table of a doc page, the properties' by default: cells of each row by name."""
+    section = page.split(f"\n{heading}\n", 1)[1].split("\n\n", 1)[0]
+    lines = section.splitlines()
+    rows = [line.split(" | ") for line in lines if line.startswith("**")]
     return {row[0].strip("*"): row[1:] for row in rows}
 
 
@@ -221,6 +275,9 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     package = folder / "widgets"
     (package / "__init__.py").write_text('"""Widgets."""\n', encoding="utf-8")
     (package / "model_utils.py").write_text(MODEL_UTILS_SHIM, encoding="utf-8")
+    (package / "timeconv.py").write_text(TIMECONV_SHIM, encoding="utf-8")
+    for name, text in TYPING_SHIMS.items():
+        (package / name).write_text(text, encoding="utf-8")
     return folder
 
 
@@ -467,3 +524,240 @@ def test_models_that_refer_to_each_other_are_refused(tmp_path: Path) -> None:
     result = codegen("--spec", str(spec_path), "--output", str(tmp_path))
     assert result.returncode == 2
     assert "cycle: Node -> Node" in result.stderr
+
+
+# -- time helpers, constants classes and examples ------------------------------
+
+
+def spec_with(schemas: dict[str, Any]) -> dict[str, Any]:
+    """The synthetic spec with ``schemas`` in place of its own."""
+    return {**SYNTHETIC_SPEC, "components": {"schemas": schemas}}
+
+
+def refused(folder: Path, schemas: dict[str, Any]) -> str:
+    """Run the generator on ``schemas``; it must exit 2.  Gives its stderr."""
+    spec_path = folder / "openapi.yaml"
+    spec_path.write_text(yaml.safe_dump(spec_with(schemas)), encoding="utf-8")
+    result = codegen("--spec", str(spec_path), "--output", str(folder))
+    assert result.returncode == 2, result.stdout
+    assert not (folder / "docs").exists()
+    return result.stderr
+
+
+def one_property(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """Schemas holding one model, Thing, whose one property is ``name``."""
+    return {"Thing": {"type": "object", "properties": {name: schema}}}
+
+
+def test_synthetic_time_helpers_read_datetime_and_timedelta(
+    widgets: ModuleType,
+) -> None:
+    """Marked properties get helpers named without ``_usecs``, of the right kind."""
+    widget = widgets.Widget(built_at_usecs=-1, curing_usecs=90_000_000)
+    assert widget.built_at == datetime(
+        1969, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc
+    )
+    assert widget.curing == timedelta(minutes=1, seconds=30)
+    assert widgets.Widget().built_at is None
+
+
+def test_synthetic_doc_lists_helpers_and_constants(synthetic: Path) -> None:
+    """The page lists each time helper, and each constants class with its names."""
+    page = (synthetic / "docs" / "Widget.md").read_text(encoding="utf-8")
+    assert table_rows(page, "## Time helpers") == {
+        "built_at": [
+            "**datetime, none_type**",
+            "`built_at_usecs` as an aware UTC datetime; read-only",
+        ],
+        "curing": [
+            "**timedelta, none_type**",
+            "`curing_usecs` as a timedelta; read-only",
+        ],
+    }
+    assert (
+        "- **WidgetLevel** names each value of `level`: `VALUE_1`, `VALUE_2`;" in page
+    )
+
+
+def test_synthetic_unmarked_integers_get_no_helper(widgets: ModuleType) -> None:
+    """Only properties carrying an extension get a time helper."""
+    helpers = {
+        name
+        for name, value in vars(widgets.Widget).items()
+        if isinstance(value, property)
+    }
+    assert helpers == {"built_at", "curing"}
+
+
+def test_synthetic_constants_classes_name_each_value(widgets: ModuleType) -> None:
+    """Each enum gets a class of constants, odd values given distinct names."""
+    assert (widgets.WidgetSize.S, widgets.WidgetSize.M, widgets.WidgetSize.L) == (
+        "S",
+        "M",
+        "L",
+    )
+    mode = widgets.WidgetMode
+    assert (mode.IN_PROGRESS, mode.IN_PROGRESS_2, mode.VALUE_1ST, mode.KNOWN_2) == (
+        "in-progress",
+        "in_progress",
+        "1st",
+        "Known",
+    )
+    assert sorted(mode.KNOWN) == ["1st", "Known", "in-progress", "in_progress"]
+
+
+def test_synthetic_integer_enum_constants(widgets: ModuleType) -> None:
+    """An integer enum's constants are ints, and True is not one of them."""
+    level = widgets.WidgetLevel
+    assert [level.VALUE_1, level.VALUE_2, *sorted(level.KNOWN)] == [1, 2, 1, 2]
+    assert level.is_known(2)
+    assert not level.is_known(True)
+    assert not level.is_known("1")
+
+
+def test_synthetic_models_package_exports_constants(widgets: ModuleType) -> None:
+    """The models package lists the constants classes beside the models."""
+    assert widgets.__all__ == [
+        "Part",
+        "Widget",
+        "WidgetLevel",
+        "WidgetMode",
+        "WidgetSize",
+    ]
+    assert (
+        widgets.WidgetSize is importlib.import_module("widgets.model.widget").WidgetSize
+    )
+
+
+def test_synthetic_doc_example_prints_what_it_says(synthetic: Path) -> None:
+    """The example on a generated page runs and prints what its comments say."""
+    page = (synthetic / "docs" / "Widget.md").read_text(encoding="utf-8")
+    code = page.split("```python\n")[1].split("```")[0]
+    expected = [
+        line.split("  # ", 1)[1] for line in code.splitlines() if "  # " in line
+    ]
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=synthetic,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == expected
+    assert "built_at_usecs=-86400000000," in code
+    assert "size=WidgetSize.M," in code
+
+
+def test_synthetic_package_passes_strict_mypy(synthetic: Path) -> None:
+    """Generated modules type-check, and their constructors take typed calls."""
+    (synthetic / "calls.py").write_text(WIDGET_CALLS, encoding="utf-8")
+    stdout, _, status = mypy_api.run(
+        [
+            "--strict",
+            "--no-incremental",
+            "--follow-imports=silent",
+            "--cache-dir",
+            str(synthetic / "mypy-cache"),
+            str(synthetic / "widgets"),
+            str(synthetic / "calls.py"),
+        ]
+    )
+    assert "error" not in stdout, stdout
+    assert 'Revealed type is "datetime.datetime | None"' in stdout
+    assert 'Revealed type is "datetime.timedelta | None"' in stdout
+    assert status == 0
+
+
+def test_time_extension_on_a_string_is_refused(tmp_path: Path) -> None:
+    """x-epoch-usecs on a string property fails, naming schema and property."""
+    stderr = refused(
+        tmp_path, one_property("startUsecs", {"type": "string", "x-epoch-usecs": True})
+    )
+    assert "schema 'Thing', property 'startUsecs'" in stderr
+    assert "x-epoch-usecs is for integer properties" in stderr
+
+
+def test_time_extension_on_a_model_is_refused(tmp_path: Path) -> None:
+    """x-duration-usecs on a property holding a model fails."""
+    schemas = {
+        **one_property("partUsecs", {**PART, "x-duration-usecs": True}),
+        "Part": SYNTHETIC_SPEC["components"]["schemas"]["Part"],
+    }
+    assert "x-duration-usecs is for integer properties" in refused(tmp_path, schemas)
+
+
+def test_helper_that_clashes_with_an_attribute_is_refused(tmp_path: Path) -> None:
+    """A helper named like an attribute (``start`` beside ``startUsecs``) fails."""
+    schemas = {
+        "Thing": {
+            "type": "object",
+            "properties": {
+                "start": {"type": "string"},
+                "startUsecs": {"type": "integer", "x-epoch-usecs": True},
+            },
+        }
+    }
+    stderr = refused(tmp_path, schemas)
+    assert "property 'startUsecs'" in stderr
+    assert "helper 'start' would clash with the attribute 'start'" in stderr
+
+
+def test_helper_that_clashes_with_a_class_member_is_refused(tmp_path: Path) -> None:
+    """A helper named like a member of the model classes (``get``) fails."""
+    stderr = refused(
+        tmp_path, one_property("getUsecs", {"type": "integer", "x-epoch-usecs": True})
+    )
+    assert "helper 'get' would clash with 'get'" in stderr
+
+
+def test_helper_needs_the_usecs_suffix(tmp_path: Path) -> None:
+    """A marked property whose name does not end in Usecs has no helper name."""
+    stderr = refused(
+        tmp_path, one_property("startedAt", {"type": "integer", "x-epoch-usecs": True})
+    )
+    assert "ending in '_usecs'" in stderr
+    assert "'started_at'" in stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"x-epoch-usecs": "yes"}, "x-epoch-usecs must be true or false, not 'yes'"),
+        (
+            {"x-epoch-usecs": True, "x-duration-usecs": True},
+            "x-epoch-usecs and x-duration-usecs cannot both be set",
+        ),
+        ({"example": "soon"}, "the example 'soon' is not of type int"),
+        ({"example": True}, "the example True is not of type int"),
+        ({"example": 10**20, "x-epoch-usecs": True}, "out of range"),
+    ],
+)
+def test_bad_extension_or_example_is_refused(
+    tmp_path: Path, extra: dict[str, Any], message: str
+) -> None:
+    """A malformed extension or an example of the wrong type fails clearly."""
+    schema = {"type": "integer", **extra}
+    stderr = refused(tmp_path, one_property("startUsecs", schema))
+    assert message in stderr
+
+
+def test_example_outside_the_enum_is_refused(tmp_path: Path) -> None:
+    """An enum property's example must be one of its values."""
+    schema = {"type": "string", "enum": ["A", "B"], "example": "C"}
+    stderr = refused(tmp_path, one_property("mode", schema))
+    assert "the example 'C' is not one of the enum's values" in stderr
+
+
+def test_constants_class_that_clashes_with_a_model_is_refused(tmp_path: Path) -> None:
+    """A constants class named like another model (WidgetSize) fails."""
+    schemas = {
+        "Widget": {
+            "type": "object",
+            "properties": {"size": {"type": "string", "enum": ["S"]}},
+        },
+        "WidgetSize": {"type": "object", "properties": {"cm": {"type": "integer"}}},
+    }
+    stderr = refused(tmp_path, schemas)
+    assert "the class 'WidgetSize'" in stderr

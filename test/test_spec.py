@@ -50,6 +50,7 @@ ATTEMPT_WIRE_NAMES = [
     "progressTaskId",
     "message",
 ]
+TIME_EXTENSIONS = ("x-epoch-usecs", "x-duration-usecs")
 STATS_DESCRIPTIONS = {
     "logicalSizeBytes": "Specifies total logical size of object(s) in bytes.",
     "bytesWritten": (
@@ -199,3 +200,33 @@ def test_list_operation_returns_backup_attempts(spec: dict[str, Any]) -> None:
         "type": "array",
         "items": {"$ref": "#/components/schemas/BackupAttempt"},
     }
+
+
+def test_time_extensions_mark_the_microsecond_attributes(
+    schemas: dict[str, Any],
+) -> None:
+    """Five attributes are marked as epoch microseconds and one as a duration."""
+    props = schemas["BackupAttempt"]["properties"]
+    marked = {
+        name: [key for key in TIME_EXTENSIONS if prop.get(key)]
+        for name, prop in props.items()
+    }
+    assert {name: keys for name, keys in marked.items() if keys} == {
+        "startTimeUsecs": ["x-epoch-usecs"],
+        "endTimeUsecs": ["x-epoch-usecs"],
+        "admittedTimeUsecs": ["x-epoch-usecs"],
+        "permitGrantTimeUsecs": ["x-epoch-usecs"],
+        "queueDurationUsecs": ["x-duration-usecs"],
+        "snapshotCreationTimeUsecs": ["x-epoch-usecs"],
+    }
+
+
+@pytest.mark.parametrize("name", ["BackupAttempt", "BackupDataStats"])
+def test_examples_fit_their_properties(schemas: dict[str, Any], name: str) -> None:
+    """Every example is of its property's JSON type and among its enum's values."""
+    python_types = {"integer": int, "string": str}
+    for prop in schemas[name]["properties"].values():
+        if "example" in prop:
+            example = prop["example"]
+            assert type(example) is python_types[prop["type"]]
+            assert example in prop.get("enum", [example])
