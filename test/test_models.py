@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backup_client import timeconv
-from backup_client.exceptions import ApiTypeError, ApiValueError
+from backup_client.exceptions import ApiAttributeError, ApiTypeError, ApiValueError
 from backup_client.model import backup_attempt as backup_attempt_module
 from backup_client.model.backup_attempt import BackupAttempt as PriorBackupAttempt
 from backup_client.model.backup_attempt import (
@@ -222,8 +222,12 @@ def test_helper_of_unchecked_non_integer_raises_type_error() -> None:
 def test_helpers_are_read_only() -> None:
     """Setting a helper raises AttributeError and leaves the attribute alone."""
     attempt = BackupAttempt(start_time_usecs=1)
-    with pytest.raises(AttributeError, match="start_time"):
+    with pytest.raises(
+        ApiAttributeError, match=r"BackupAttempt\.start_time is read-only"
+    ):
         attempt.start_time = EPOCH
+    with pytest.raises(ApiAttributeError, match="set those instead"):
+        del attempt.queue_duration
     assert attempt.start_time_usecs == 1
 
 
