@@ -187,7 +187,10 @@ def test_epoch_helper_round_trips_every_representable_instant(usecs: int) -> Non
     assert timeconv.usecs_from_datetime(start) == usecs
 
 
-@pytest.mark.parametrize("usecs", [253_402_300_800_000_000, -62_135_596_800_000_001])
+@pytest.mark.parametrize(
+    "usecs",
+    [253_402_300_800_000_000, -62_135_596_800_000_001, 2**63 - 1, -(2**63)],
+)
 def test_epoch_helper_out_of_range_raises_value_error(usecs: int) -> None:
     """A value beyond datetime's years raises ApiValueError, not OverflowError."""
     attempt = BackupAttempt(start_time_usecs=usecs)
