@@ -43,7 +43,7 @@ def render_path(path_to_item: Sequence[PathItem]) -> str:
         if isinstance(item, int):
             text += f"[{item}]"
         elif not text:
-            text = item
+            text = str(item)
         else:
             text += f".{item}"
     return text

@@ -16,10 +16,11 @@ allowed they are given as a tuple, as in ``(int, none_type)``.
 
 from __future__ import annotations
 
+import _thread
 import io
 import json
 import reprlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
@@ -63,9 +64,28 @@ _PATH_ERRORS = (ApiTypeError, ApiValueError, ApiAttributeError)
 # Values that JSON carries as they are and that need no conversion.
 _JSON_SCALARS = frozenset({str, int, float, bool, none_type})
 
-_short_repr = reprlib.Repr()
+
+class _ShortRepr(reprlib.Repr):
+    """Shows values briefly in messages, even ints too long to print."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        try:
+            return repr(x)
+        except ValueError:  # more digits than sys.get_int_max_str_digits()
+            return f"<int of {x.bit_length()} bits>"
+
+
+_short_repr = _ShortRepr()
 _short_repr.maxstring = 40
 _short_repr.maxother = 40
+
+
+def _shown(value: Any) -> str:
+    """``value`` as a message shows it: short, and never failing."""
+    try:
+        return _short_repr.repr(value)
+    except Exception:  # a failing repr must not hide the error being reported
+        return f"<{type(value).__name__} object>"
 
 
 class _Context:
@@ -90,8 +110,38 @@ class _Context:
     def for_user(
         cls, check_type: bool, configuration: Configuration | None
     ) -> _Context:
+        _check_configuration(configuration, "_configuration")
         validate = configuration is None or configuration.client_side_validation
         return cls(from_server=False, check_type=check_type, validate=validate)
+
+
+def _check_configuration(configuration: object, name: str) -> None:
+    """Refuse a ``configuration`` argument that is neither None nor one."""
+    from backup_client.configuration import Configuration
+
+    if configuration is not None and not isinstance(configuration, Configuration):
+        raise ApiTypeError(
+            f"Invalid type for {name!r}: expected Configuration or None, "
+            f"got {type(configuration).__name__} {_shown(configuration)}",
+            valid_classes=(Configuration, none_type),
+        )
+
+
+def _option_path(path_to_item: Any) -> list[PathItem]:
+    """``_path_to_item`` as a list; it must hold only str and int items."""
+    if not path_to_item:
+        return []
+    if not isinstance(path_to_item, (str, bytes)):
+        try:
+            path = list(path_to_item)
+        except TypeError:
+            path = None
+        if path is not None and all(isinstance(item, (str, int)) for item in path):
+            return path
+    raise ApiTypeError(
+        "Invalid type for '_path_to_item': expected a sequence of str and int, "
+        f"got {type(path_to_item).__name__} {_shown(path_to_item)}"
+    )
 
 
 _USER = _Context(from_server=False)
@@ -121,7 +171,7 @@ def _as_specs(spec: Any) -> TypeSpecs:
 def _type_error(value: Any, types: TypeSpecs, name: str | None) -> ApiTypeError:
     subject = "Invalid type" if name is None else f"Invalid type for {name!r}"
     got = type(value).__name__
-    shown = "" if value is None else f" {_short_repr.repr(value)}"
+    shown = "" if value is None else f" {_shown(value)}"
     return ApiTypeError(
         f"{subject}: expected {_types_text(types)}, got {got}{shown}",
         valid_classes=tuple(t for t in types if isinstance(t, type)),
@@ -235,14 +285,13 @@ def convert_wire_value(
 
 
 def parse_json(data: bytes | bytearray | str) -> Any:
-    """Parse a JSON text, turning every way it can be broken into ApiValueError."""
-    if isinstance(data, (bytes, bytearray)):
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise ApiValueError(
-                f"The body is not valid UTF-8: {err.reason} at byte {err.start}"
-            ) from err
+    """Parse a JSON text, turning every way it can be broken into ApiValueError.
+
+    ``data`` is text, or UTF-8 in any bytes-like object; anything else
+    raises ApiTypeError.
+    """
+    if not isinstance(data, str):
+        data = _decode_utf8(data)
     if data.startswith("\ufeff"):
         data = data[1:]
     try:
@@ -258,24 +307,117 @@ def parse_json(data: bytes | bytearray | str) -> Any:
         raise ApiValueError(f"The body is not usable: {err}") from err
 
 
+def _decode_utf8(data: object) -> str:
+    """Bytes-like ``data`` as text; our errors for bad UTF-8 and other types."""
+    try:
+        # str() takes any bytes-like object and raises TypeError for others.
+        text: str = str(data, "utf-8")  # type: ignore[call-overload]
+    except UnicodeDecodeError as err:
+        raise ApiValueError(
+            f"The body is not valid UTF-8: {err.reason} at byte {err.start}"
+        ) from err
+    except TypeError:
+        raise ApiTypeError(
+            f"The body must be bytes or str, got {type(data).__name__}"
+        ) from None
+    return text
+
+
 # -- writing values out ----------------------------------------------------
 
 
 def sanitize_for_serialization(obj: Any) -> Any:
-    """Turn ``obj`` into a JSON-ready value: models by wire name, dates as ISO."""
+    """Turn ``obj`` into a JSON-ready value: models by wire name, dates as ISO.
+
+    Lists, tuples and dicts are walked with a stack of their own rather
+    than by recursion, so a value nested as deeply as a JSON body may be
+    is written too.  A list or dict that contains itself raises
+    ApiValueError.
+    """
     if type(obj) in _JSON_SCALARS:
         return obj
     if isinstance(obj, OpenApiModel):
         return obj._to_wire()
-    if isinstance(obj, (list, tuple)):
-        return [
-            item._to_wire()
-            if isinstance(item, OpenApiModel)
-            else sanitize_for_serialization(item)
-            for item in obj
-        ]
-    if isinstance(obj, dict):
-        return {key: sanitize_for_serialization(item) for key, item in obj.items()}
+    if type(obj) is list:
+        # The usual answer, a list of models, is written in one pass.
+        try:
+            return [
+                item._to_wire()
+                if isinstance(item, OpenApiModel)
+                else _sanitize_flat(item)
+                for item in obj
+            ]
+        except _Nested:
+            pass  # it holds lists or dicts: walk it
+    if isinstance(obj, (list, tuple, dict)):
+        return _rebuild(obj, _sanitize_leaf, (list, tuple, dict))
+    return _sanitize_other(obj)
+
+
+class _Nested(Exception):
+    """A list holds a list, tuple or dict, so it needs the full walk."""
+
+
+def _sanitize_flat(item: Any) -> Any:
+    if type(item) in _JSON_SCALARS:
+        return item
+    if isinstance(item, (list, tuple, dict)):
+        raise _Nested
+    return sanitize_for_serialization(item)
+
+
+def _rebuild(obj: Any, leaf: Callable[[Any], Any], containers: tuple[type, ...]) -> Any:
+    """Copy the ``containers`` in ``obj``, putting ``leaf(item)`` for other items.
+
+    JSON scalars are kept as they are.  The walk keeps a stack of its own
+    instead of recursing, so values nested as deeply as a JSON body may
+    be are copied too; a list or dict inside itself raises ApiValueError.
+    """
+    top = _new_container(obj)
+    # Each list or dict being copied: its remaining (key, item) pairs, how
+    # to set an item of its copy, and its id.
+    stack = [(_items(obj), top.__setitem__, id(obj))]
+    open_ids = {id(obj)}
+    while stack:
+        items, put, ident = stack[-1]
+        for key, item in items:
+            if type(item) in _JSON_SCALARS:
+                put(key, item)
+            elif isinstance(item, containers):
+                if id(item) in open_ids:
+                    raise ApiValueError(
+                        "Unable to copy a list or dict that contains itself"
+                    )
+                inner = _new_container(item)
+                put(key, inner)
+                stack.append((_items(item), inner.__setitem__, id(item)))
+                open_ids.add(id(item))
+                break  # copy the inner one first, then come back
+            else:
+                put(key, leaf(item))
+        else:
+            stack.pop()
+            open_ids.discard(ident)
+    return top
+
+
+def _sanitize_leaf(item: Any) -> Any:
+    if isinstance(item, OpenApiModel):
+        return item._to_wire()
+    return _sanitize_other(item)
+
+
+def _new_container(obj: Any) -> Any:
+    """An empty dict for a dict, a list of the right length for a list or tuple."""
+    return {} if isinstance(obj, dict) else [None] * len(obj)
+
+
+def _items(obj: Any) -> Iterator[tuple[Any, Any]]:
+    return iter(obj.items()) if isinstance(obj, dict) else enumerate(obj)
+
+
+def _sanitize_other(obj: Any) -> Any:
+    """Write a value that is neither a model nor a list, tuple or dict."""
     if isinstance(obj, (date, datetime)):
         return obj.isoformat()
     if isinstance(obj, (str, int, float)):  # subclasses such as enum members
@@ -283,14 +425,112 @@ def sanitize_for_serialization(obj: Any) -> Any:
     raise ApiValueError(f"Unable to serialize {type(obj).__name__} to JSON")
 
 
+def _dumps(value: Any, indent: int | str | None) -> str:
+    """``json.dumps(value, indent=indent)``, raising only this package's errors.
+
+    A value nested more deeply than the C encoder's share of the stack
+    allows is written by :func:`_dumps_iteratively`, which gives the same
+    text.
+    """
+    try:
+        return json.dumps(value, indent=indent)
+    except RecursionError:
+        pass  # written below, outside this handler
+    except (TypeError, ValueError) as err:
+        raise _write_error(err) from err
+    try:
+        return _dumps_iteratively(value, indent)
+    except (TypeError, ValueError) as err:
+        raise _write_error(err) from err
+
+
+def _write_error(err: Exception) -> ApiTypeError | ApiValueError:
+    """Our error for what json.dumps refused: an int too long, a cycle, a type."""
+    message = f"Unable to write the value as JSON: {err}"
+    if isinstance(err, TypeError):
+        return ApiTypeError(message)
+    return ApiValueError(message)
+
+
+def _dumps_iteratively(value: Any, indent: int | str | None) -> str:
+    """The text ``json.dumps(value, indent=indent)`` gives, without recursion.
+
+    Lists, tuples and dicts are opened and closed here, with an explicit
+    stack; every other value, and every key, is written by json.dumps.
+    """
+    if indent is not None and not isinstance(indent, str):
+        indent = " " * indent
+    parts: list[str] = []
+    # Each open list or dict: the items to go on with once it is closed,
+    # the text that closes it, and its id.
+    stack: list[tuple[Iterator[tuple[str, Any]], str, int]] = []
+    open_ids: set[int] = set()
+    items: Iterator[tuple[str, Any]] = iter([("", value)])
+    while True:
+        for prefix, item in items:
+            parts.append(prefix)
+            if not isinstance(item, (list, tuple, dict)) or not item:
+                parts.append(json.dumps(item))
+                continue
+            if id(item) in open_ids:
+                raise ValueError("Circular reference detected")
+            depth = len(stack)
+            opener, closer = ("{", "}") if isinstance(item, dict) else ("[", "]")
+            parts.append(opener)
+            stack.append((items, _closing(closer, depth, indent), id(item)))
+            open_ids.add(id(item))
+            items = _item_texts(item, depth + 1, indent)
+            break
+        else:
+            if not stack:
+                return "".join(parts)
+            items, closing, ident = stack.pop()
+            open_ids.discard(ident)
+            parts.append(closing)
+
+
+def _closing(bracket: str, depth: int, indent: str | None) -> str:
+    return bracket if indent is None else "\n" + indent * depth + bracket
+
+
+def _item_texts(
+    container: Any, depth: int, indent: str | None
+) -> Iterator[tuple[str, Any]]:
+    """Each item of a list or dict with the separator (and key) written before it."""
+    if indent is None:
+        first, between = "", ", "
+    else:
+        first = "\n" + indent * depth
+        between = "," + first
+    if isinstance(container, dict):
+        for number, (key, item) in enumerate(container.items()):
+            separator = between if number else first
+            yield f"{separator}{_json_key(key)}: ", item
+    else:
+        for number, item in enumerate(container):
+            yield (between if number else first), item
+
+
+def _json_key(key: Any) -> str:
+    """A dict key as json.dumps writes it: a string, whatever its type."""
+    if isinstance(key, str):
+        return json.dumps(key)
+    if key is None or isinstance(key, (bool, int, float)):
+        return json.dumps(json.dumps(key))
+    raise TypeError(
+        f"keys must be str, int, float, bool or None, not {type(key).__name__}"
+    )
+
+
 def _to_python(value: Any) -> Any:
-    if isinstance(value, ModelNormal):
-        return value.to_dict()
-    if isinstance(value, list):
-        return [_to_python(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _to_python(item) for key, item in value.items()}
-    return value
+    """``value`` with every model in it, in lists and dicts too, as a dict."""
+    if isinstance(value, (list, dict)):
+        return _rebuild(value, _python_leaf, (list, dict))
+    return _python_leaf(value)
+
+
+def _python_leaf(value: Any) -> Any:
+    return value.to_dict() if isinstance(value, ModelNormal) else value
 
 
 # -- declaring attributes --------------------------------------------------
@@ -371,7 +611,8 @@ class Attribute:
         if value not in allowed:
             choices = ", ".join(repr(choice) for choice in allowed)
             raise ApiValueError(
-                f"Invalid value for {self.name!r}: {value!r} is not one of {choices}"
+                f"Invalid value for {self.name!r}: {_shown(value)} is not one of "
+                f"{choices}"
             )
 
 
@@ -417,6 +658,19 @@ class _Unset:
 _UNSET: Any = _Unset()
 _SERVER = _Context(from_server=True)
 
+# The constructor's own keywords.  A dict given for a nested model is built
+# by keyword only when it has none of them, so that a key such as
+# "_check_type" in it is refused as an unknown name, not taken as an option.
+_OPTIONS = frozenset(
+    {
+        "_check_type",
+        "_spec_property_naming",
+        "_path_to_item",
+        "_configuration",
+        "_visited_composed_classes",
+    }
+)
+
 _READER = """\
 def read(values):
     if type(values) is not dict:
@@ -459,6 +713,7 @@ if value is not None:
 _INIT = """\
 def __init__(
     __model,
+    /,
     *__args,
 {params}
     _check_type=True,
@@ -470,7 +725,7 @@ def __init__(
 ):
     __data = {{}}
     try:
-        if __args or __kwargs or _configuration is not None:
+        if __args or __kwargs or _configuration is not None or _path_to_item:
             raise __NeedsCheck
         if _check_type is not True or _spec_property_naming:
             raise __NeedsCheck
@@ -516,7 +771,7 @@ if {name} is not __UNSET:
 """
 _INIT_MODEL = """\
 if {name} is not __UNSET:
-    if __type({name}) is __dict:
+    if __type({name}) is __dict and __OPTIONS.isdisjoint({name}):
         {name} = __type_{number}(**{name})
     elif __type({name}) is not __type_{number} and {name} is not None:
         {name} = __accept_{number}({name}, __USER)
@@ -577,14 +832,31 @@ def _reader_for(types: TypeSpecs) -> Callable[[Any], Any]:
         raise _NeedsCheck
     reader: Callable[[Any], Any] | None = cls.__dict__.get("_read_server")
     if reader is None:
-        # A model that refers back to itself finds this stand-in while its
-        # own reader is being compiled.
-        type.__setattr__(
-            cls, "_read_server", lambda values: cls.__dict__["_read_server"](values)
-        )
-        reader = _compile_reader(cls)
-        type.__setattr__(cls, "_read_server", reader)
+        reader = _compile_reader_once(cls)
     return reader
+
+
+# Readers are compiled under this lock, so that threads hydrating a model for
+# the first time at once wait for its reader rather than race to make it.
+_COMPILE_LOCK = _thread.RLock()
+# The stand-in of each reader being compiled, for models that refer back to
+# it; never published on the class, where another thread could call it.
+_COMPILING: dict[type, Callable[[Any], Any]] = {}
+
+
+def _compile_reader_once(cls: type[ModelNormal]) -> Callable[[Any], Any]:
+    """Compile and publish the reader of ``cls``, once, whichever thread asks."""
+    with _COMPILE_LOCK:
+        reader = cls.__dict__.get("_read_server") or _COMPILING.get(cls)
+        if reader is not None:
+            return reader
+        _COMPILING[cls] = lambda values: cls.__dict__["_read_server"](values)
+        try:
+            reader = _compile_reader(cls)
+        finally:
+            del _COMPILING[cls]
+        type.__setattr__(cls, "_read_server", reader)
+        return reader
 
 
 def _is_model_class(spec: Any) -> TypeGuard[type[ModelNormal]]:
@@ -621,6 +893,7 @@ def _compile_init(cls: type[ModelNormal]) -> Callable[..., None]:
     names: dict[str, Any] = {
         "__UNSET": _UNSET,
         "__USER": _USER,
+        "__OPTIONS": _OPTIONS,
         "__NeedsCheck": _NeedsCheck,
         "__PATH_ERRORS": _PATH_ERRORS,
         "__TypeError": TypeError,
@@ -668,6 +941,7 @@ def _compile_init(cls: type[ModelNormal]) -> Callable[..., None]:
 
 def _generic_init(
     model: ModelNormal,
+    /,
     *args: Any,
     _check_type: bool = True,
     _spec_property_naming: bool = False,
@@ -798,10 +1072,94 @@ def _allowed_values_table(attr: Attribute) -> dict[str, Any]:
 
 
 def _restore(cls: type[M], data: dict[str, Any]) -> M:
-    """Rebuild a pickled or copied model from its stored values."""
+    """Rebuild a copied model from its stored values."""
     instance = cls.__new__(cls)
     _set_data(instance, data)
     return instance
+
+
+def _restore_flat(cls: type[M], nodes: list[Any]) -> M:
+    """Rebuild a pickled or deep-copied model from its flattened values."""
+    return _restore(cls, _unflatten(nodes))
+
+
+# -- values nested deeper than the stack -------------------------------------
+#
+# A server may send, under a key no model declares, a value nested as deeply
+# as json.loads accepts, close to the interpreter's recursion limit.  Pickle
+# and deepcopy spend two levels of the stack on each level of such a value,
+# and the C code of ``==`` one, so they would fail on what was read without
+# trouble.  Models therefore pickle and deep-copy their values as a flat
+# list of shallow lists and dicts, and compare them without recursion when
+# the stack runs out.
+
+
+class _Ref(int):
+    """In a flattened value: the index of the list or dict that goes here."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Ref, (int(self),))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Ref:
+        return self
+
+
+def _flatten(data: dict[str, Any]) -> list[Any]:
+    """``data`` and every list and dict inside it as a flat list of copies.
+
+    Each copy holds a :class:`_Ref` where it held a list or dict; the copy
+    of ``data`` comes first.  A list or dict met twice gets one copy, so
+    shared and circular references keep their shape.
+    """
+    nodes: list[Any] = [dict(data)]
+    index = {id(data): 0}
+    for node in nodes:  # the list grows while it is walked
+        for key, item in _items(node):
+            if type(item) is list or type(item) is dict:
+                ref = index.get(id(item))
+                if ref is None:
+                    ref = index[id(item)] = len(nodes)
+                    nodes.append(item.copy())
+                node[key] = _Ref(ref)
+    return nodes
+
+
+def _unflatten(nodes: list[Any]) -> dict[str, Any]:
+    """The value :func:`_flatten` took apart, put back together in place."""
+    for node in nodes:
+        for key, item in _items(node):
+            if type(item) is _Ref:
+                node[key] = nodes[item]
+    root: dict[str, Any] = nodes[0]
+    return root
+
+
+def _deep_equal(left: Any, right: Any) -> bool:
+    """``left == right`` for nested lists and dicts, with a stack of its own.
+
+    As with ``==``, an item is equal to itself inside a list or dict (a
+    NaN too), but two values that are not lists or dicts are compared.
+    """
+    if type(left) is not list and type(left) is not dict:
+        return bool(left == right)
+    pending = [(left, right)]
+    while pending:
+        one, other = pending.pop()
+        if one is other:
+            continue
+        if type(one) is list and type(other) is list:
+            if len(one) != len(other):
+                return False
+            pending.extend(zip(one, other))
+        elif type(one) is dict and type(other) is dict:
+            if one.keys() != other.keys():
+                return False
+            pending.extend((one[key], other[key]) for key in one)
+        elif one != other:
+            return False
+    return True
 
 
 class OpenApiModel(metaclass=_ModelType):
@@ -848,6 +1206,7 @@ class ModelNormal(OpenApiModel):
 
     def __init__(
         self,
+        /,
         *args: Any,
         _check_type: bool = True,
         _spec_property_naming: bool = False,
@@ -881,18 +1240,19 @@ class ModelNormal(OpenApiModel):
         configuration: Configuration | None,
     ) -> None:
         """Build from keywords the compiled constructor did not decide on."""
+        path = _option_path(path_to_item)
         if args:
             raise ApiTypeError(
                 f"{type(self).__name__}() takes keyword arguments only, "
                 f"got {len(args)} positional",
-                path_to_item=list(path_to_item),
+                path_to_item=path,
             )
         ctx = _Context.for_user(check_type, configuration)
         names = self._by_wire if spec_property_naming else self._attributes
         try:
             data = self._accept_all(values, names, ctx)
         except _PATH_ERRORS as err:
-            err.path_to_item[:0] = list(path_to_item)
+            err.path_to_item[:0] = path
             raise
         _set_data(self, data)
 
@@ -946,7 +1306,14 @@ class ModelNormal(OpenApiModel):
         return _restore(cls, values)
 
     @classmethod
-    def _unknown_name(cls, name: str, *, wire_names: bool = False) -> ApiAttributeError:
+    def _unknown_name(
+        cls, name: object, *, wire_names: bool = False
+    ) -> ApiAttributeError:
+        if not isinstance(name, str):
+            return ApiAttributeError(
+                f"{cls.__name__} has no attribute {_shown(name)}: attribute names "
+                f"are str, not {type(name).__name__}"
+            )
         message = f"{cls.__name__} has no attribute {name!r}"
         if wire_names:
             message += " (with _spec_property_naming=True, wire names are expected)"
@@ -958,8 +1325,8 @@ class ModelNormal(OpenApiModel):
         return ApiAttributeError(message)
 
     @classmethod
-    def _not_settable(cls, name: str) -> ApiAttributeError:
-        if isinstance(getattr(cls, name, None), property):
+    def _not_settable(cls, name: object) -> ApiAttributeError:
+        if isinstance(name, str) and isinstance(getattr(cls, name, None), property):
             return ApiAttributeError(
                 f"{cls.__name__}.{name} is read-only: it is computed from the "
                 "declared attributes, so set those instead"
@@ -974,21 +1341,23 @@ class ModelNormal(OpenApiModel):
             raise AttributeError(name)
         raise self._unknown_name(name)
 
-    def _lookup(self, name: str) -> Attribute | None:
-        return self._by_any_name.get(name)
+    def _lookup(self, name: object) -> Attribute | None:
+        return self._by_any_name.get(name) if isinstance(name, str) else None
 
     def __getitem__(self, name: str) -> Any:
         attr = self._lookup(name)
         if attr is not None:
             return self._data.get(attr.wire_name)
-        if name in self._data:
+        if isinstance(name, str) and name in self._data:
             return self._data[name]
         raise self._unknown_name(name)
 
     def get(self, name: str, default: Any = None) -> Any:
         """The value of ``name``, or ``default`` when it was never set."""
         attr = self._lookup(name)
-        return self._data.get(name if attr is None else attr.wire_name, default)
+        if attr is not None:
+            return self._data.get(attr.wire_name, default)
+        return self._data.get(name, default) if isinstance(name, str) else default
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
@@ -1023,7 +1392,9 @@ class ModelNormal(OpenApiModel):
 
     def __setitem__(self, name: str, value: Any) -> None:
         attr = self._lookup(name)
-        self.__setattr__(name if attr is None else attr.name, value)
+        if attr is None:
+            raise self._not_settable(name)
+        self.__setattr__(attr.name, value)
 
     def __delattr__(self, name: str) -> None:
         attr = self._attributes.get(name)
@@ -1036,11 +1407,20 @@ class ModelNormal(OpenApiModel):
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._data == other._data
+        try:
+            return self._data == other._data
+        except RecursionError:  # values nested deeper than the stack allows
+            return _deep_equal(self._data, other._data)
 
     __hash__ = None  # type: ignore[assignment]  # models are mutable
 
     def __repr__(self) -> str:
+        try:
+            return self._repr_with(repr)
+        except (RecursionError, ValueError):  # too deep, or an int too long
+            return self._repr_with(_shown)
+
+    def _repr_with(self, show: Callable[[Any], str]) -> str:
         parts = []
         extra = {}
         for key, value in self._data.items():
@@ -1048,16 +1428,22 @@ class ModelNormal(OpenApiModel):
             if attr is None:
                 extra[key] = value
             else:
-                parts.append(f"{attr.name}={value!r}")
+                parts.append(f"{attr.name}={show(value)}")
         if extra:
-            parts.append(f"**{extra!r}")
+            parts.append(f"**{show(extra)}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (type(self), self._data))
+        return (_restore_flat, (type(self), _flatten(self._data)))
 
     def __copy__(self: M) -> M:
         return _restore(type(self), dict(self._data))
+
+    def __deepcopy__(self: M, memo: dict[int, Any]) -> M:
+        from copy import deepcopy
+
+        nodes = deepcopy(_flatten(self._data), memo)
+        return _restore_flat(type(self), nodes)
 
     # -- converting ----------------------------------------------------------
 
@@ -1065,15 +1451,19 @@ class ModelNormal(OpenApiModel):
         """The set values by python name, nested models as dicts.
 
         Keys a server sent that the model does not declare keep their
-        wire name; an explicit None is kept.
+        wire name; an explicit None is kept.  An undeclared key that is
+        spelled like a declared python name (``start_time_usecs`` sent as
+        a key) is left out, since that name means the declared attribute
+        here; ``to_json`` and ``sanitize_for_serialization`` still write it.
         """
         out: dict[str, Any] = {}
+        attributes = self._attributes
         for key, value in self._data.items():
             attr = self._by_wire.get(key)
-            if attr is None:
-                out[key] = value
-            else:
+            if attr is not None:
                 out[attr.name] = _to_python(value)
+            elif key not in attributes:
+                out[key] = value
         return out
 
     def _to_wire(self) -> dict[str, Any]:
@@ -1090,8 +1480,12 @@ class ModelNormal(OpenApiModel):
         return out
 
     def to_json(self, *, indent: int | None = None) -> str:
-        """The model as the JSON text a server would send, by wire name."""
-        return json.dumps(self._to_wire(), indent=indent)
+        """The model as the JSON text a server would send, by wire name.
+
+        A value JSON text cannot carry (an int with more digits than
+        Python will print, say) raises ApiValueError.
+        """
+        return _dumps(self._to_wire(), indent)
 
     @classmethod
     def from_json(
@@ -1102,6 +1496,7 @@ class ModelNormal(OpenApiModel):
         Keys the model does not declare are kept (unless the configuration
         discards them) and values the spec does not list are accepted.
         """
+        _check_configuration(configuration, "configuration")
         value = parse_json(text)
         discard = configuration is not None and configuration.discard_unknown_keys
         result: M = convert_wire_value(

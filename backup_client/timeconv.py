@@ -50,8 +50,9 @@ def datetime_from_usecs(usecs: int | None, attribute: str = "value") -> datetime
         return EPOCH + timedelta(microseconds=usecs)
     except OverflowError:
         raise ApiValueError(
-            f"Invalid value for {attribute!r}: {usecs} microseconds since the "
-            "epoch is outside the dates datetime can hold (years 1 to 9999)",
+            f"Invalid value for {attribute!r}: {_int_text(usecs)} microseconds "
+            "since the epoch is outside the dates datetime can hold (years 1 to "
+            "9999)",
             path_to_item=[attribute],
         ) from None
 
@@ -75,8 +76,8 @@ def timedelta_from_usecs(
         return timedelta(microseconds=usecs)
     except OverflowError:
         raise ApiValueError(
-            f"Invalid value for {attribute!r}: {usecs} microseconds is longer "
-            "than a timedelta can hold (999999999 days)",
+            f"Invalid value for {attribute!r}: {_int_text(usecs)} microseconds "
+            "is longer than a timedelta can hold (999999999 days)",
             path_to_item=[attribute],
         ) from None
 
@@ -98,6 +99,14 @@ def usecs_from_datetime(moment: datetime) -> int:
 def usecs_from_timedelta(duration: timedelta) -> int:
     """A ``timedelta`` as a whole number of microseconds."""
     return duration // _MICROSECOND
+
+
+def _int_text(value: int) -> str:
+    """``value`` in decimal, or its size when it has too many digits to print."""
+    try:
+        return str(value)
+    except ValueError:  # more digits than sys.get_int_max_str_digits() allows
+        return f"<int of {value.bit_length()} bits>"
 
 
 def _check_int(usecs: object, attribute: str) -> None:

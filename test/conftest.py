@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import ssl
 import threading
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 import trustme
+from hypothesis import settings
 from servers import ForwardingProxy, ScriptedServer
 
 from backup_client.api_client import ApiClient
@@ -24,6 +26,15 @@ from backup_client.testing import StubServer
 from backup_client.testing import backup_stub as backup_stub
 
 LOOPBACK = "127.0.0.1"
+
+# -- hypothesis profiles --------------------------------------------------------
+# BACKUP_CLIENT_HYPOTHESIS picks one: "ci" (the default) bounds the examples
+# so the property tests take seconds; "long" draws 10,000 per property.
+# Deadlines are off because shared machines time examples unevenly; a
+# failure prints a @reproduce_failure blob that replays it.
+settings.register_profile("ci", max_examples=60, deadline=None, print_blob=True)
+settings.register_profile("long", max_examples=10_000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("BACKUP_CLIENT_HYPOTHESIS", "ci"))
 
 
 @pytest.fixture(autouse=True)
