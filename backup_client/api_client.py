@@ -136,7 +136,9 @@ class ApiClient:
     connections and worker threads.  One client may be shared by many
     threads: the connection pool is created once, under a lock, and is
     itself thread-safe.  ``last_response`` is the answer any thread
-    received last.
+    received last: its status, reason and headers, and its body unless
+    ``call_api`` parsed it (a parsed body is not kept, so that a large
+    one is not held twice, as bytes and as models).
     """
 
     def __init__(
@@ -322,7 +324,7 @@ class ApiClient:
             return response
         data = None
         if response_type:
-            data = self.deserialize(response, response_type, check_type)
+            data = self._hydrate(response, response_type, check_type)
         if data_only:
             return data
         return data, response.status, response.headers
@@ -518,12 +520,35 @@ class ApiClient:
         ApiTypeError whose ``path_to_item`` leads to it from the top of the
         body (``received_data``), in the body's own wire names.
         """
-        if tuple(response_type) == (file_type,):
+        if _is_download(response_type):
             return self._download(response)
-        return convert_wire_value(
-            parse_json(_body_text(response)),
+        getheader = getattr(response, "getheader", None)
+        content_type = getheader("Content-Type") if getheader is not None else None
+        return self._convert(
+            parse_json(_body_text(response.data, content_type)),
             response_type,
-            check_type=_check_type,
+            _check_type,
+        )
+
+    def _hydrate(
+        self, response: RESTResponse, response_type: TypeSpecs, check_type: bool
+    ) -> Any:
+        """Hydrate the body of an answer that this client received.
+
+        Unlike :meth:`deserialize`, the body is taken from the answer, so
+        that its bytes are freed once decoded and its text once parsed:
+        parsing a large body then needs little more memory than
+        ``json.loads`` of it alone.
+        """
+        if _is_download(response_type):
+            return self._download(response)
+        return self._convert(_parse_taken_body(response), response_type, check_type)
+
+    def _convert(self, value: Any, response_type: TypeSpecs, check_type: bool) -> Any:
+        return convert_wire_value(
+            value,
+            response_type,
+            check_type=check_type,
             discard_unknown_keys=self.configuration.discard_unknown_keys,
         )
 
@@ -548,21 +573,39 @@ class ApiClient:
         return open(path, "rb")  # the caller owns the file
 
 
-def _body_text(response: _Response) -> bytes | str:
-    """The body, decoded by the charset the answer names when not UTF-8."""
-    data = response.data
+def _parse_taken_body(response: RESTResponse) -> Any:
+    """The answer's body parsed as JSON; the answer keeps no copy of it.
+
+    The bytes are only referenced while ``_body_text`` decodes them, and
+    the text only while it is parsed.
+    """
+    content_type = response.getheader("Content-Type")
+    return parse_json(_body_text(response.take_body(), content_type))
+
+
+def _body_text(data: bytes | str | None, content_type: str | None) -> bytes | str:
+    """The body decoded by the charset ``content_type`` names (UTF-8 if none).
+
+    Bytes that are not valid UTF-8, and bodies that are neither bytes nor
+    text, are returned as they are, for ``parse_json`` to report what is
+    wrong with them.
+    """
     if data is None:
         raise ApiValueError("The answer's body was not read, so it cannot be parsed")
-    getheader = getattr(response, "getheader", None)
-    if isinstance(data, str) or getheader is None:
+    if isinstance(data, memoryview):
+        data = data.tobytes()
+    if not isinstance(data, (bytes, bytearray)):
         return data
-    match = _CHARSET.search(getheader("Content-Type") or "")
+    match = _CHARSET.search(content_type or "")
     charset = match.group(1).lower() if match else "utf-8"
     if charset in ("utf-8", "utf8"):
-        return data  # parse_json decodes it and reports bad bytes
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data
     try:
         return data.decode(charset)
-    except (LookupError, UnicodeDecodeError) as err:
+    except (LookupError, UnicodeError) as err:  # no such codec, or a broken one
         raise ApiValueError(f"The body cannot be decoded as {charset}: {err}") from err
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "Configuration",
     "RetriesValue",
     "TimeoutValue",
+    "check_max_answer_bytes",
     "check_retries",
     "check_timeout",
 ]
@@ -131,6 +132,20 @@ def check_retries(value: object) -> RetriesValue:
     raise ApiValueError(
         "retries is None, False, a number of retries >= 0 or a urllib3.Retry, "
         f"not {value!r}"
+    )
+
+
+def check_max_answer_bytes(value: object) -> int | None:
+    """Return ``value`` as a body size cap, or raise ``ApiValueError``.
+
+    A cap is a whole number of bytes ``>= 1``, or ``None`` for no cap.
+    """
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ApiValueError(
+        f"max_answer_bytes is a whole number of bytes >= 1 or None, not {value!r}"
     )
 
 
@@ -240,7 +255,9 @@ class Configuration:
     Connection settings are attributes, set after construction:
 
     - ``timeout``: seconds, or ``(connect, read)``; ``(10.0, 60.0)`` by
-      default, and never unlimited.
+      default, and never unlimited.  The read timeout (or the single
+      number) bounds each wait for data, and also the whole time a body
+      read into memory takes to arrive.
     - ``retries``: ``None`` for the default policy
       (:class:`backup_client.rest.RetryPolicy`), a number of retries,
       ``False`` for none, or a ``urllib3.Retry``.
@@ -251,6 +268,10 @@ class Configuration:
       address ranges (``10.0.0.0/8``) reached without the proxy; ``*``
       bypasses it for every host.
     - ``connection_pool_maxsize``: connections kept per host.
+    - ``max_answer_bytes``: the largest body the client reads into memory
+      for you (``None``, the default, sets no cap); a larger one raises
+      ``ApiValueError``.  Downloads and bodies you read yourself with
+      ``_preload_content=False`` are not capped.
     """
 
     _default: ClassVar[Configuration | None] = None
@@ -309,6 +330,7 @@ class Configuration:
         self.no_proxy = None
         self.retries = None
         self.timeout = DEFAULT_TIMEOUT
+        self.max_answer_bytes = None
         self.socket_options: Sequence[tuple[int, int, int | bytes]] | None = None
 
     def _init_logging(self) -> None:
@@ -363,6 +385,15 @@ class Configuration:
     @retries.setter
     def retries(self, value: RetriesValue) -> None:
         self._retries = check_retries(value)
+
+    @property
+    def max_answer_bytes(self) -> int | None:
+        """The largest body read into memory, in bytes; ``None`` for no cap."""
+        return self._max_answer_bytes
+
+    @max_answer_bytes.setter
+    def max_answer_bytes(self, value: int | None) -> None:
+        self._max_answer_bytes = check_max_answer_bytes(value)
 
     @property
     def verify_ssl(self) -> bool:
@@ -618,6 +649,7 @@ class Configuration:
             "no_proxy": self.no_proxy,
             "retries": self.retries,
             "timeout": self.timeout,
+            "max_answer_bytes": self.max_answer_bytes,
             "connection_pool_maxsize": self.connection_pool_maxsize,
             "debug": self.debug,
         }

@@ -10,6 +10,12 @@ turned into ours in one place, :func:`_urllib3_errors`.
 retried on connection failures and on 429, 502, 503 and 504 answers, with
 jittered exponential backoff that honours ``Retry-After`` up to a cap.
 
+A body read into memory (every 2xx answer that is not streamed, and every
+error answer) must arrive within the read timeout as a whole, not only
+between two reads of the socket, and may be capped in size by
+``Configuration.max_answer_bytes``: a server that streams without end is
+cut off, its connection closed.
+
 Each request logs one INFO line (method, URL with secrets masked, status,
 time taken) on the ``backup_client.rest`` logger; with
 ``Configuration.debug`` on, DEBUG lines add the headers (secrets masked)
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import io
 import logging
 import os
 import random
@@ -28,7 +35,7 @@ import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from itertools import takewhile
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import urllib3
@@ -76,7 +83,9 @@ if TYPE_CHECKING:
 __all__ = [
     "IDEMPOTENT_METHODS",
     "METHODS",
+    "NO_LIMITS",
     "RETRY_STATUSES",
+    "BodyLimits",
     "RESTClientObject",
     "RESTResponse",
     "RetryPolicy",
@@ -120,7 +129,7 @@ CREDENTIAL_HEADERS = frozenset(
 """Headers dropped when a redirect leads to another host."""
 
 CHUNK_SIZE = 64 * 1024
-"""Bytes read at a time when a body is streamed."""
+"""Bytes read at a time when a body is streamed or read into memory."""
 
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART_FORM = "multipart/form-data"
@@ -131,6 +140,10 @@ PostParams = Union[Sequence[tuple[str, Any]], Mapping[str, Any]]
 
 # Everything urllib3 raises derives from HTTPError, except this ValueError.
 _URLLIB3_ERRORS = (HTTPError, ProxySchemeUnsupported)
+
+# Failures while reading a body that urllib3 would retry had it read the body
+# itself: a connection that broke, timed out or failed TLS.
+_BODY_READ_ERRORS = (ProtocolError, Urllib3TimeoutError, SSLError)
 
 # Checked in this order: NewConnectionError derives from ConnectTimeoutError
 # in urllib3 2.x although it means the connection failed, not that it hung.
@@ -159,6 +172,10 @@ class RetryPolicy(Retry):
     - ``Retry-After`` is honoured up to ``retry_after_cap`` seconds; an
       answer asking for longer is returned at once instead of retried.
       An unreadable ``Retry-After`` falls back to the backoff.
+    - The body of an answer that is retried is not read: its connection
+      is closed instead.  urllib3 would read it to the end to reuse the
+      connection, and a body without end would keep the call waiting
+      for ever.
 
     The backoff before retry *n* is ``backoff_factor * 2 ** (n - 1)`` plus
     a random ``0..backoff_jitter``, at most ``backoff_max`` seconds.  When
@@ -228,7 +245,10 @@ class RetryPolicy(Retry):
         if response is not None and self._wait_exceeds_cap(response):
             reason = ResponseError(f"Retry-After exceeds {self.retry_after_cap} s")
             raise MaxRetryError(_pool, url or "", reason)  # type: ignore[arg-type]
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        if response is not None:
+            response.close()  # reading its body first could take for ever
+        return retry
 
     def get_backoff_time(self) -> float:
         """Seconds to wait after the failures since the last redirect."""
@@ -303,14 +323,30 @@ def retry_policy(configuration: Configuration) -> Retry:
     )
 
 
+class BodyLimits(NamedTuple):
+    """How long reading a body into memory may take, and how large it may be.
+
+    ``seconds`` counts from the first read of the body; ``None`` in either
+    field sets no limit.
+    """
+
+    seconds: float | None = None
+    max_bytes: int | None = None
+
+
+NO_LIMITS = BodyLimits()
+
+
 class RESTResponse:
     """An HTTP answer: status, reason, headers and body.
 
     When the request was sent with ``_preload_content=False`` the body is
     left on the connection: :meth:`read` or :meth:`stream` it, then
-    :meth:`release_conn`; or read ``data``, which reads all of it.  Failures
-    while reading raise this package's exceptions.  ``urllib3_response`` is
-    the answer urllib3 gave; reading from it directly raises urllib3's.
+    :meth:`release_conn`; or read ``data``, which reads all of it within
+    ``limits``.  Failures while reading raise this package's exceptions.
+    ``urllib3_response`` is the answer urllib3 gave; once the body has been
+    read into ``data`` nothing is left to read from it, and reading from it
+    directly raises urllib3's exceptions.
     """
 
     def __init__(
@@ -319,21 +355,50 @@ class RESTResponse:
         where: str = "the request",
         *,
         preloaded: bool = True,
+        body: bytes | None = None,
+        limits: BodyLimits = NO_LIMITS,
     ) -> None:
         self.urllib3_response = response
         self.status = response.status
         self.reason = response.reason
         self.headers = response.headers
         self._where = where
-        self._preloaded = preloaded
+        self._preloaded = preloaded or body is not None
+        self._body = body
+        self._limits = limits
+        self._handed_over = False
 
     @property
     def data(self) -> bytes:
-        """The body, read from the connection on first use if need be."""
-        with _urllib3_errors(self._where):
-            data = self.urllib3_response.data
-        self._preloaded = True
-        return data
+        """The body, read from the connection on first use if need be.
+
+        :raises ApiValueError: the body was handed over by
+            :meth:`take_body`, or is larger than ``limits`` allow.
+        :raises ApiTimeoutError: the body took longer than ``limits`` allow.
+        """
+        if self._handed_over:
+            raise ApiValueError(
+                f"{self._where}: the body was handed to the JSON parser and "
+                "not kept; send the request with _preload_content=False to "
+                "read it yourself"
+            )
+        if self._body is None:
+            self._body = self._read_all()
+            self._preloaded = True
+        return self._body
+
+    def take_body(self) -> bytes:
+        """The body, after which this answer keeps no reference to it.
+
+        ``ApiClient.call_api`` hands the body to the JSON parser this way,
+        so that a large body is freed as soon as it has been decoded rather
+        than kept, next to the models made from it, for as long as the
+        answer lives.  ``data`` raises ``ApiValueError`` afterwards.
+        """
+        body = self.data
+        self._body = None
+        self._handed_over = True
+        return body
 
     def read(self, amt: int | None = None) -> bytes:
         """Up to ``amt`` bytes of the body (all of it when ``amt`` is None)."""
@@ -373,6 +438,12 @@ class RESTResponse:
     def __repr__(self) -> str:
         return f"RESTResponse(status={self.status}, reason={self.reason!r})"
 
+    def _read_all(self) -> bytes:
+        with _urllib3_errors(self._where):
+            if self._preloaded:  # urllib3 read the body when it made the answer
+                return self.urllib3_response.data
+            return _read_body(self.urllib3_response, self._where, self._limits)
+
 
 class RESTClientObject:
     """Sends requests through urllib3 pool managers; safe to share by threads.
@@ -401,10 +472,14 @@ class RESTClientObject:
             self._direct_manager = _direct_pool_manager(pools_size, options)
 
     def close(self) -> None:
-        """Close every pooled connection."""
-        self.pool_manager.clear()
+        """Close every pooled connection.
+
+        A connection still carrying an answer that is being read is closed
+        once the answer has been read.
+        """
+        _close_pools(self.pool_manager)
         if self._direct_manager is not None:
-            self._direct_manager.clear()
+            _close_pools(self._direct_manager)
 
     def request(
         self,
@@ -423,40 +498,109 @@ class RESTClientObject:
         is ``multipart/form-data``).  The timeout is ``_request_timeout``
         or else the configuration's.
 
-        :raises ApiValueError: a bad method, header, timeout or URL.
+        Unless ``_preload_content`` is false the body is read before this
+        returns, and must arrive within the read timeout as a whole; a
+        body that breaks off is retried as the retry policy says.  An
+        error answer's body is always read, for its exception.
+
+        :raises ApiValueError: a bad method, header, timeout or URL, or a
+            body larger than ``Configuration.max_answer_bytes``.
         :raises ApiException: a non-2xx answer, as the subclass for its status.
         :raises ApiConnectionError: no answer; ``ApiTimeoutError`` when a
             timeout ran out, ``ApiTLSError`` and ``ApiProxyError`` when TLS
             or the proxy failed.
         """
-        method = _checked_method(method)
-        send_headers = _checked_headers(headers)
-        payload = _encode_payload(send_headers, body, post_params)
-        timeout = _timeout(_request_timeout, self.configuration.timeout)
-        where = f"{method} {_display_url(url)}"
-        log = _ExchangeLog(method, url, self._secret_headers, self.configuration.debug)
+        exchange = self._prepare(
+            method, url, headers, body, post_params, _preload_content, _request_timeout
+        )
+        log = _ExchangeLog(
+            exchange.method, url, self._secret_headers, self.configuration.debug
+        )
 
-        log.sending(send_headers, payload)
+        log.sending(exchange.headers, exchange.payload)
         try:
-            with _urllib3_errors(where):
-                raw = self._manager_for(url).urlopen(
-                    method,
-                    url,
-                    body=payload,
-                    headers=send_headers,
-                    timeout=timeout,
-                    preload_content=_preload_content,
-                    retries=self.retries,
-                )
-                response = _answer(raw, where, _preload_content)
+            with _urllib3_errors(exchange.where):
+                raw, data = self._send(exchange)
         except OpenApiException as error:
             log.failed(error)
             raise
+        response = RESTResponse(
+            raw,
+            exchange.where,
+            preloaded=data is not None,
+            body=data,
+            limits=exchange.limits,
+        )
         log.answered(response)
 
         if not _is_success(response.status):
             raise exception_for_status(response.status)(http_resp=response)
         return response
+
+    def _prepare(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        body: bytes | str | None,
+        post_params: PostParams | None,
+        preload: bool,
+        requested_timeout: TimeoutValue | None,
+    ) -> _Exchange:
+        """Check and encode what ``request`` was given."""
+        method = _checked_method(method)
+        send_headers = _checked_headers(headers)
+        payload = _encode_payload(send_headers, body, post_params)
+        configured = self.configuration.timeout
+        timeout = check_timeout(
+            configured if requested_timeout is None else requested_timeout
+        )
+        read_seconds = timeout[1] if isinstance(timeout, tuple) else timeout
+        return _Exchange(
+            method=method,
+            url=url,
+            headers=send_headers,
+            payload=payload,
+            timeout=_urllib3_timeout(timeout),
+            where=f"{method} {_display_url(url)}",
+            limits=BodyLimits(read_seconds, self.configuration.max_answer_bytes),
+            preload=preload,
+        )
+
+    def _send(
+        self, exchange: _Exchange
+    ) -> tuple[urllib3.BaseHTTPResponse, bytes | None]:
+        """The answer, with its body unless the caller streams it.
+
+        urllib3 retries what fails before the answer's headers are in; a
+        body that breaks off while it is read here is retried the same way,
+        with the same policy and what is left of its retries.
+        """
+        retries = self.retries
+        while True:
+            raw = self._manager_for(exchange.url).urlopen(
+                exchange.method,
+                exchange.url,
+                body=exchange.payload,
+                headers=exchange.headers,
+                timeout=exchange.timeout,
+                preload_content=False,
+                retries=retries,
+            )
+            if not exchange.preload and _is_success(raw.status):
+                return raw, None
+            try:
+                return raw, _read_body(raw, exchange.where, exchange.limits)
+            except _BODY_READ_ERRORS as err:
+                # Raises the error when the policy allows no more retries.
+                retries = (raw.retries or retries).increment(
+                    exchange.method,
+                    exchange.url,
+                    error=err,
+                    _stacktrace=err.__traceback__,
+                )
+                logger.debug("%s: the body broke off; retrying", exchange.where)
+                retries.sleep()
 
     def _manager_for(self, url: str) -> urllib3.PoolManager:
         """The proxy's pool manager, or the direct one if ``no_proxy`` says so."""
@@ -464,6 +608,19 @@ class RESTClientObject:
         if direct is not None and self.configuration.bypasses_proxy(url):
             return direct
         return self.pool_manager
+
+
+class _Exchange(NamedTuple):
+    """One request, ready to send, and how its answer's body is read."""
+
+    method: str
+    url: str
+    headers: urllib3.HTTPHeaderDict
+    payload: bytes | None
+    timeout: urllib3.Timeout
+    where: str
+    limits: BodyLimits
+    preload: bool
 
 
 class _ExchangeLog:
@@ -549,6 +706,23 @@ class _UnverifiedHTTPSConnectionPool(HTTPSConnectionPool):
             conn.connect()
 
 
+def _close_pools(manager: urllib3.PoolManager) -> None:
+    """Close the pools of ``manager``, with their connections, and drop them.
+
+    ``PoolManager.clear`` only drops them: their connections are closed
+    when the pools are garbage-collected, and anything still referring to
+    a pool puts that off for as long as it lives, such as the client's
+    ``last_response``, or urllib3's ``MaxRetryError`` in the context of
+    an exception that the caller keeps.
+    """
+    pools = manager.pools
+    for key in pools.keys():  # noqa: SIM118 (the container cannot be iterated)
+        pool = pools.get(key)
+        if pool is not None:
+            pool.close()
+    manager.clear()
+
+
 def _pool_manager(
     configuration: Configuration, pools_size: int, options: dict[str, Any]
 ) -> urllib3.PoolManager:
@@ -629,12 +803,88 @@ def _checked_file(setting: str, path: str | None) -> str | None:
     return path
 
 
-def _answer(raw: urllib3.BaseHTTPResponse, where: str, preloaded: bool) -> RESTResponse:
-    """Wrap ``raw``; an error's body is read now, for the exception."""
-    if not _is_success(raw.status):
-        raw.data  # noqa: B018 (the property reads the body and keeps it)
-        preloaded = True
-    return RESTResponse(raw, where, preloaded=preloaded)
+def _read_body(raw: urllib3.BaseHTTPResponse, where: str, limits: BodyLimits) -> bytes:
+    """The whole body, read a chunk at a time within ``limits``.
+
+    A single read of the socket waits at most the read timeout; between
+    reads, the time spent on the whole body and its size are checked, so
+    that a server streaming without end, fast or a byte at a time, is cut
+    off.  The chunks go into one growing buffer, which becomes the
+    returned bytes without a copy.
+
+    :raises ApiTimeoutError: the body took longer than ``limits.seconds``.
+    :raises ApiValueError: the body is larger than ``limits.max_bytes``.
+    """
+    _check_announced_size(raw, where, limits.max_bytes)
+    deadline = None if limits.seconds is None else time.monotonic() + limits.seconds
+    buffer = io.BytesIO()
+    # read1 returns what one read of the socket gives, so the limits are
+    # checked however slowly the body trickles in.
+    while chunk := raw.read1(CHUNK_SIZE):
+        buffer.write(chunk)
+        _check_progress(raw, where, limits, buffer.tell(), deadline)
+    return buffer.getvalue()
+
+
+def _check_progress(
+    raw: urllib3.BaseHTTPResponse,
+    where: str,
+    limits: BodyLimits,
+    size: int,
+    deadline: float | None,
+) -> None:
+    """Cut the body off once it is larger, or has taken longer, than allowed."""
+    if limits.max_bytes is not None and size > limits.max_bytes:
+        _cut_off(raw)
+        seen = f"{size:,} bytes arrived"
+        raise ApiValueError(_too_large(where, limits.max_bytes, seen))
+    if deadline is not None and time.monotonic() > deadline:
+        _cut_off(raw)
+        reason = (
+            f"{where} failed: read timed out: the body was still coming after "
+            f"the read timeout of {limits.seconds:g} s ({size:,} bytes read)"
+        )
+        raise ApiTimeoutError(status=0, reason=reason)
+
+
+def _check_announced_size(
+    raw: urllib3.BaseHTTPResponse, where: str, max_bytes: int | None
+) -> None:
+    """Refuse, before reading it, a body whose Content-Length exceeds the cap.
+
+    Content-Length counts the bytes sent; only without a Content-Encoding
+    is that the size of the body read.
+    """
+    headers = raw.headers
+    announced = headers.get("Content-Length", "")
+    if (
+        max_bytes is None
+        or headers.get("Content-Encoding", "identity").lower() != "identity"
+        or not announced.isdigit()
+        or int(announced) <= max_bytes
+    ):
+        return
+    _cut_off(raw)
+    seen = f"Content-Length announces {int(announced):,} bytes"
+    raise ApiValueError(_too_large(where, max_bytes, seen))
+
+
+def _cut_off(raw: urllib3.BaseHTTPResponse) -> None:
+    """Close the connection of an answer whose body is abandoned.
+
+    The rest of the body is never read, so the connection cannot carry
+    another request; the pool gets back a closed connection, which it
+    opens anew when it next needs one.
+    """
+    raw.close()
+    raw.release_conn()
+
+
+def _too_large(where: str, max_bytes: int, seen: str) -> str:
+    return (
+        f"{where}: the answer's body is larger than max_answer_bytes "
+        f"({max_bytes:,} bytes): {seen}"
+    )
 
 
 def _checked_method(method: str) -> str:
@@ -701,11 +951,8 @@ def _encode_form(headers: urllib3.HTTPHeaderDict, fields: PostParams) -> bytes:
     )
 
 
-def _timeout(
-    requested: TimeoutValue | None, configured: TimeoutValue
-) -> urllib3.Timeout:
-    """``requested`` or else ``configured``, as a urllib3 timeout."""
-    value = check_timeout(configured if requested is None else requested)
+def _urllib3_timeout(value: TimeoutValue) -> urllib3.Timeout:
+    """A checked timeout as urllib3 takes it."""
     if isinstance(value, tuple):
         return urllib3.Timeout(connect=value[0], read=value[1])
     return urllib3.Timeout(total=value)
