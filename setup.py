@@ -27,10 +27,17 @@ setup(
     python_requires=">=3.9",
     install_requires=REQUIRES,
     packages=find_packages(include=["backup_client", "backup_client.*"]),
-    package_data={"backup_client": ["py.typed"], "backup_client.models": ["*.pyi"]},
+    package_data={
+        "backup_client": ["py.typed"],
+        "backup_client.models": ["*.pyi"],
+        "backup_client.samples": ["*.json"],
+    },
     include_package_data=True,
     zip_safe=False,
-    entry_points={"pytest11": ["backup_client = backup_client.testing"]},
+    entry_points={
+        "console_scripts": ["backup-client = backup_client.cli:main"],
+        "pytest11": ["backup_client = backup_client.testing"],
+    },
     classifiers=[
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3 :: Only",

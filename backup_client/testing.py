@@ -12,13 +12,21 @@ The server listens on 127.0.0.1 at an ephemeral port, answers each
 request from its script, records it, and at the end of the block stops
 with all its threads.  It needs nothing beyond the standard library.
 Under pytest the ``backup_stub`` fixture gives a started server.
+
+Given a certificate it speaks HTTPS instead, so that code configured with
+``ssl_ca_cert`` can be tested as it runs against a real cluster::
+
+    with StubServer(certfile="127.0.0.1.pem") as server:
+        configuration = Configuration(host=server.url, ssl_ca_cert="ca.pem")
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import socketserver
+import ssl
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -59,9 +67,25 @@ class _Answer:
 
 
 class StubServer:
-    """An HTTP/1.1 server on 127.0.0.1 that answers from a script."""
+    """An HTTP/1.1 server on 127.0.0.1 that answers from a script.
 
-    def __init__(self) -> None:
+    For HTTPS, give ``certfile``: a PEM file holding the server's
+    certificate (issued for ``127.0.0.1``) and the chain up to its CA, and
+    its private key unless ``keyfile`` names the file that holds it.  Or
+    give ``ssl_context``, a server-side :class:`ssl.SSLContext` set up as
+    you need (client certificates, protocol versions).  The files are read
+    here, so a bad one fails at once.  A client that fails the TLS
+    handshake is disconnected; the server goes on serving the others.
+    """
+
+    def __init__(
+        self,
+        *,
+        certfile: str | os.PathLike[str] | None = None,
+        keyfile: str | os.PathLike[str] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self._ssl_context = _server_context(certfile, keyfile, ssl_context)
         self._lock = threading.Lock()
         self._answers: dict[tuple[str, str], _Answer] = {}
         self._requests: list[RecordedRequest] = []
@@ -85,10 +109,11 @@ class StubServer:
 
     @property
     def url(self) -> str:
-        """The base URL, ``http://127.0.0.1:PORT``."""
+        """The base URL: ``http://127.0.0.1:PORT``, or ``https://`` with TLS."""
         if self._server is None:
             raise RuntimeError("the StubServer is not started")
-        return f"http://127.0.0.1:{self._server.server_port}"
+        scheme = "http" if self._ssl_context is None else "https"
+        return f"{scheme}://127.0.0.1:{self._server.server_port}"
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -100,7 +125,7 @@ class StubServer:
         """Start listening and serving in a background thread."""
         if self._server is not None:
             raise RuntimeError("the StubServer is already started")
-        self._server = _Server(self)
+        self._server = _Server(self, self._ssl_context)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": _POLL_INTERVAL},
@@ -162,6 +187,25 @@ class StubServer:
             self._requests.append(request)
 
 
+def _server_context(
+    certfile: str | os.PathLike[str] | None,
+    keyfile: str | os.PathLike[str] | None,
+    ssl_context: ssl.SSLContext | None,
+) -> ssl.SSLContext | None:
+    """The TLS context the server uses, or None to serve plain HTTP."""
+    if ssl_context is not None:
+        if certfile is not None or keyfile is not None:
+            raise ValueError("a StubServer takes certfile or ssl_context, not both")
+        return ssl_context
+    if certfile is None:
+        if keyfile is not None:
+            raise ValueError("keyfile needs the certfile it belongs to")
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certfile, keyfile)
+    return context
+
+
 def _without_content_length(headers: Mapping[str, str]) -> dict[str, str]:
     """The headers minus Content-Length, which the server computes."""
     return {k: v for k, v in headers.items() if k.lower() != "content-length"}
@@ -186,8 +230,9 @@ def _parse_json(body: bytes) -> Any:
 class _Server(HTTPServer):
     """One thread per connection, each tracked so ``stop`` can end it."""
 
-    def __init__(self, stub: StubServer) -> None:
+    def __init__(self, stub: StubServer, ssl_context: ssl.SSLContext | None) -> None:
         self.stub = stub
+        self.ssl_context = ssl_context
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._workers: list[threading.Thread] = []
@@ -216,13 +261,46 @@ class _Server(HTTPServer):
         worker.start()
 
     def _serve_connection(self, request: _Request, client_address: Any) -> None:
-        # A client that hangs up mid-request is not the server's failure.
+        connection = self._tls_over(request)
+        # A client that hangs up mid-request, or fails the TLS handshake,
+        # is not the server's failure.
         with contextlib.suppress(Exception):
-            self.finish_request(request, client_address)
+            self._handshake(connection)
+            self.finish_request(connection, client_address)
         with self._lock:
-            if isinstance(request, socket.socket):
-                self._connections.discard(request)
-        self.shutdown_request(request)
+            if isinstance(connection, socket.socket):
+                self._connections.discard(connection)
+        self.shutdown_request(connection)
+
+    def _tls_over(self, request: _Request) -> _Request:
+        """``request``, or a TLS socket over it that has not shaken hands yet.
+
+        The TLS socket takes the connection over from the plain one, so it
+        is tracked in its place before the handshake starts: that way
+        ``close_connections`` can end a handshake that never finishes.
+        """
+        if self.ssl_context is None or not isinstance(request, socket.socket):
+            return request
+        with self._lock:
+            self._connections.discard(request)
+            try:
+                secured = self.ssl_context.wrap_socket(
+                    request, server_side=True, do_handshake_on_connect=False
+                )
+            except OSError:
+                return request  # the client is gone already
+            self._connections.add(secured)
+        return secured
+
+    def _handshake(self, connection: _Request) -> None:
+        """Shake hands on a TLS connection, unless the server is stopping."""
+        if not isinstance(connection, ssl.SSLSocket):
+            return
+        if self.stopping.is_set():
+            # close_connections may have looked before this connection was
+            # tracked, so it would not end a handshake started now.
+            raise ConnectionAbortedError("the server is stopping")
+        connection.do_handshake()
 
     def close_connections(self) -> None:
         """End pending delays and open connections; join their threads."""

@@ -7,6 +7,7 @@ tools that requirements-dev.txt pins.
 
 from __future__ import annotations
 
+import configparser
 import email
 import shutil
 import subprocess
@@ -117,3 +118,30 @@ def test_sdist_ships_py_typed_and_the_models(sdist: tarfile.TarFile) -> None:
     """The sdist holds py.typed, timeconv and every generated model module."""
     names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert [name for name in package_files() if name not in names] == []
+
+
+def test_wheel_has_the_console_script_and_the_demo_sample(
+    wheel: zipfile.ZipFile,
+) -> None:
+    """The wheel installs backup-client and carries the sample that --demo serves."""
+    (entry_points,) = [
+        name
+        for name in wheel.namelist()
+        if name.endswith(".dist-info/entry_points.txt")
+    ]
+    parser = configparser.ConfigParser()
+    parser.read_string(wheel.read(entry_points).decode("utf-8"))
+    assert dict(parser["console_scripts"]) == {
+        "backup-client": "backup_client.cli:main"
+    }
+    sample = "backup_client/samples/attempts_all_statuses.json"
+    assert wheel.read(sample) == (ROOT / sample).read_bytes()
+    assert {"backup_client/cli.py", "backup_client/__main__.py"} <= set(
+        wheel.namelist()
+    )
+
+
+def test_sdist_ships_the_demo_sample(sdist: tarfile.TarFile) -> None:
+    """The sdist holds the sample answer, so a wheel built from it has it too."""
+    names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    assert "backup_client/samples/attempts_all_statuses.json" in names

@@ -39,10 +39,12 @@ README_SECTIONS = [
     "## Reading a model",
     "## Hydrating an answer",
     "## Talking to a server",
+    "## Testing your own code against a stub server",
     "## Handling errors",
     "## Answers from newer servers",
     "## Time helpers and statuses",
     "## Typing",
+    "## Command line",
     "## Regenerating from the spec",
     "## Running the benchmarks",
     "## Documentation for API Endpoints",
@@ -95,20 +97,25 @@ def _said_output(
     return said
 
 
-def run_together(blocks: list[Snippet]) -> list[list[str]]:
-    """Run ``blocks`` in order as one script; each block's output lines."""
-    marker = f"\nprint({SEPARATOR!r})\n"
-    script = marker.join(block.code for block in blocks) + marker
-    result = subprocess.run(
-        [sys.executable, "-c", script],
+def run(command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in the repository with UTF-8 output; capture it."""
+    return subprocess.run(
+        command,
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **env},
         cwd=ROOT,
         timeout=120,
         check=False,
     )
+
+
+def run_together(blocks: list[Snippet]) -> list[list[str]]:
+    """Run ``blocks`` in order as one script; each block's output lines."""
+    marker = f"\nprint({SEPARATOR!r})\n"
+    script = marker.join(block.code for block in blocks) + marker
+    result = run([sys.executable, "-c", script])
     assert result.returncode == 0, result.stderr
     outputs = result.stdout.split(f"{SEPARATOR}\n")
     return [part.splitlines() for part in outputs[: len(blocks)]]
@@ -162,12 +169,25 @@ def test_readme_has_the_guide_sections_in_order() -> None:
 
 def test_readme_quick_start_commands_are_what_ci_runs() -> None:
     """The quick start's shell commands are lines of .ci/run, word for word."""
+    commands = [code.strip() for lang, code in quick_start_blocks() if lang == "sh"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert len(commands) == 3
+    assert all(command in ci for command in commands)
+
+
+def test_readme_demo_table_is_what_fetch_demo_prints() -> None:
+    """The quick start shows what ``backup-client fetch --demo`` prints."""
+    (shown,) = [code for lang, code in quick_start_blocks() if lang == "text"]
+    result = run([sys.executable, "-m", "backup_client", "fetch", "--demo"])
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == shown
+
+
+def quick_start_blocks() -> list[tuple[str, str]]:
+    """The (language, code) of each fenced block in the quick start."""
     page = README.read_text(encoding="utf-8")
     quick_start = page.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    commands = [code.strip() for lang, code in BLOCK.findall(quick_start)]
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    assert len(commands) == 2
-    assert all(command in ci for command in commands)
+    return BLOCK.findall(quick_start)
 
 
 def test_readme_links_resolve() -> None:
@@ -187,3 +207,24 @@ def test_changelog_lists_the_package_version() -> None:
         re.M,
     )
     assert entries[0] == (backup_client.__version__, "2026-12-03")
+
+
+def test_readme_command_line_examples_print_what_the_readme_says() -> None:
+    """Each command of the README's command-line examples prints what it shows."""
+    page = README.read_text(encoding="utf-8")
+    section = page.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    blocks = BLOCK.findall(section)
+    examples = [
+        (code.strip(), blocks[i + 1][1])
+        for i, (lang, code) in enumerate(blocks[:-1])
+        if lang == "sh"
+        and code.startswith(".venv/bin/backup-client")
+        and blocks[i + 1][0] == "text"
+    ]
+    assert len(examples) == 2
+    for command, shown in examples:
+        script = command.replace(
+            ".venv/bin/backup-client", '"$PYTHON" -m backup_client'
+        )
+        result = run(["bash", "-c", "{ " + script + "; } 2>&1"], PYTHON=sys.executable)
+        assert result.stdout == shown, command

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import ssl
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import trustme
 
+from backup_client.api_client import ApiClient
+from backup_client.exceptions import ApiTLSError
+from backup_client.models import BackupAttempt
 from backup_client.testing import RecordedRequest, StubServer
 
 
@@ -195,7 +203,7 @@ def test_no_thread_is_left_after_the_block() -> None:
 def test_stop_interrupts_a_pending_delay() -> None:
     """stop() does not wait for a scripted delay to run out."""
     server = StubServer().start()
-    server.add("GET", "/v2/slow", delay=30.0)
+    server.add("GET", "/v2/slow", delay=600.0)
     errors: list[BaseException] = []
 
     def call() -> None:
@@ -208,10 +216,12 @@ def test_stop_interrupts_a_pending_delay() -> None:
     caller.start()
     while not server.requests:
         time.sleep(0.01)
-    started = time.monotonic()
     server.stop()
-    caller.join(5.0)
-    assert time.monotonic() - started < 2.0
+    caller.join(10.0)
+    # Had stop() waited for the delay, the connection's thread would still
+    # be asleep in it and the caller still waiting for an answer.
+    assert not [t for t in threading.enumerate() if t.name.startswith("StubServer")]
+    assert not caller.is_alive()
     assert len(errors) == 1
 
 
@@ -235,3 +245,179 @@ def test_backup_stub_fixture_gives_a_started_server(backup_stub: StubServer) -> 
     """The backup_stub fixture yields a server that answers."""
     backup_stub.add("GET", "/v2/x", json={"ok": True})
     assert json.loads(fetch(backup_stub, "GET", "/v2/x")[2]) == {"ok": True}
+
+
+# -- TLS --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server_pem(tmp_path_factory: pytest.TempPathFactory, ca: trustme.CA) -> str:
+    """A PEM file with a key and a certificate for 127.0.0.1 that ``ca`` issued."""
+    path = tmp_path_factory.mktemp("tls") / "server.pem"
+    ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(str(path))
+    return str(path)
+
+
+@pytest.fixture
+def tls_stub(server_pem: str) -> Iterator[StubServer]:
+    """A started StubServer speaking HTTPS with the certificate of server_pem."""
+    with StubServer(certfile=server_pem) as server:
+        yield server
+
+
+def fetch_tls(
+    server: StubServer, context: ssl.SSLContext, path: str
+) -> tuple[int, bytes]:
+    """GET ``path`` over HTTPS with ``context``; return status and body."""
+    port = urlsplit(server.url).port
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", port, timeout=5.0, context=context
+    )
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def trusting(ca: trustme.CA) -> ssl.SSLContext:
+    """A client context that trusts ``ca`` only."""
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    return context
+
+
+def test_tls_url_is_https(tls_stub: StubServer) -> None:
+    """With a certificate, url is https://127.0.0.1 with the bound port."""
+    parts = urlsplit(tls_stub.url)
+    assert (parts.scheme, parts.hostname) == ("https", "127.0.0.1")
+
+
+def test_tls_answers_http_client_that_trusts_the_ca(
+    tls_stub: StubServer, ca: trustme.CA
+) -> None:
+    """http.client with ssl, trusting the CA, gets the scripted answer."""
+    tls_stub.add("GET", "/v2/x", body=b"secret")
+    assert fetch_tls(tls_stub, trusting(ca), "/v2/x") == (200, b"secret")
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["ca-file", "ca-pem-text"])
+def test_tls_answers_api_client_with_ssl_ca_cert(
+    tls_stub: StubServer,
+    ca: trustme.CA,
+    ca_file: str,
+    make_client: Callable[..., ApiClient],
+    as_text: bool,
+) -> None:
+    """ApiClient with ssl_ca_cert as a file or as PEM text hydrates the answer."""
+    tls_stub.add("GET", "/v2/x", json=[{"status": "Running"}])
+    trust = ca.cert_pem.bytes().decode("ascii") if as_text else ca_file
+    client = make_client(tls_stub.url, ssl_ca_cert=trust, retries=False)
+    attempts = client.call_api(
+        "/v2/x",
+        "GET",
+        response_type=([BackupAttempt],),
+        _return_http_data_only=True,
+    )
+    assert attempts == [BackupAttempt(status="Running")]
+    assert tls_stub.requests[0].path == "/v2/x"
+
+
+def test_untrusted_client_fails_with_tls_error_and_server_serves_on(
+    tls_stub: StubServer,
+    ca: trustme.CA,
+    other_ca: trustme.CA,
+    make_client: Callable[..., ApiClient],
+) -> None:
+    """A client that trusts another CA gets ApiTLSError; the server goes on."""
+    tls_stub.add("GET", "/v2/x", body=b"ok")
+    client = make_client(tls_stub.url, retries=False)
+    with pytest.raises(ApiTLSError, match="TLS failed"):
+        client.call_api("/v2/x", "GET")
+    with pytest.raises(ssl.SSLCertVerificationError):
+        fetch_tls(tls_stub, trusting(other_ca), "/v2/x")
+    assert fetch_tls(tls_stub, trusting(ca), "/v2/x") == (200, b"ok")
+    assert len(tls_stub.requests) == 1
+
+
+def test_plain_http_to_a_tls_server_fails_and_server_serves_on(
+    tls_stub: StubServer, ca: trustme.CA
+) -> None:
+    """Plain HTTP sent to the TLS port gets no answer; TLS clients still do."""
+    tls_stub.add("GET", "/v2/x", body=b"ok")
+    port = urlsplit(tls_stub.url).port
+    plain = http.client.HTTPConnection("127.0.0.1", port, timeout=5.0)
+    try:
+        with pytest.raises((OSError, http.client.HTTPException)):
+            plain.request("GET", "/v2/x")
+            plain.getresponse().read()
+    finally:
+        plain.close()
+    assert fetch_tls(tls_stub, trusting(ca), "/v2/x") == (200, b"ok")
+
+
+def test_tls_handshake_failures_leave_no_thread(
+    server_pem: str, ca: trustme.CA, other_ca: trustme.CA
+) -> None:
+    """Failed handshakes and one never finished end with the block, threads too."""
+    before = set(threading.enumerate())
+    with StubServer(certfile=server_pem) as server:
+        server.add("GET", "/v2/x", body=b"ok")
+        port = urlsplit(server.url).port
+        silent = socket.create_connection(("127.0.0.1", port), timeout=5.0)
+        with pytest.raises(ssl.SSLCertVerificationError):
+            fetch_tls(server, trusting(other_ca), "/v2/x")
+        # Connections are accepted in order: once this one is answered, the
+        # silent one is being served, waiting for a handshake.
+        assert fetch_tls(server, trusting(ca), "/v2/x") == (200, b"ok")
+    silent.close()
+    assert set(threading.enumerate()) == before
+
+
+def test_tls_serves_concurrent_requests(tls_stub: StubServer, ca: trustme.CA) -> None:
+    """Concurrent HTTPS requests are all answered and recorded."""
+    tls_stub.add("GET", "/v2/x", body=b"ok", delay=0.05)
+    context = trusting(ca)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(
+            pool.map(lambda i: fetch_tls(tls_stub, context, f"/v2/x?i={i}"), range(16))
+        )
+    assert set(results) == {(200, b"ok")}
+    assert sorted(int(r.query["i"][0]) for r in tls_stub.requests) == list(range(16))
+
+
+def test_separate_keyfile_and_ssl_context_are_accepted(
+    tmp_path: Path, ca: trustme.CA
+) -> None:
+    """certfile with keyfile, or a ready ssl_context, both serve HTTPS."""
+    issued = ca.issue_cert("127.0.0.1")
+    chain, key = tmp_path / "chain.pem", tmp_path / "key.pem"
+    chain.write_bytes(b"".join(blob.bytes() for blob in issued.cert_chain_pems))
+    issued.private_key_pem.write_to_path(str(key))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    issued.configure_cert(context)
+    for server in (
+        StubServer(certfile=chain, keyfile=key),
+        StubServer(ssl_context=context),
+    ):
+        with server:
+            server.add("GET", "/v2/x", body=b"ok")
+            assert fetch_tls(server, trusting(ca), "/v2/x") == (200, b"ok")
+
+
+def test_tls_arguments_that_do_not_fit_are_refused(server_pem: str) -> None:
+    """certfile with ssl_context, or keyfile alone, raise ValueError."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    with pytest.raises(ValueError, match="not both"):
+        StubServer(certfile=server_pem, ssl_context=context)
+    with pytest.raises(ValueError, match="keyfile needs the certfile"):
+        StubServer(keyfile=server_pem)
+
+
+def test_a_certfile_that_is_not_pem_fails_at_once(tmp_path: Path) -> None:
+    """A certfile that holds no certificate raises when the server is made."""
+    bogus = tmp_path / "bogus.pem"
+    bogus.write_text("not a certificate\n", encoding="ascii")
+    with pytest.raises(ssl.SSLError):
+        StubServer(certfile=bogus)
