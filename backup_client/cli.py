@@ -669,6 +669,9 @@ def request_headers(given: dict[str, str]) -> dict[str, str]:
 def fetch_body(request: FetchRequest, stderr: TextIO) -> Body:
     """GET the body through ``ApiClient``, with progress on a terminal.
 
+    The body is read as ``call_api`` reads one, so the read timeout bounds
+    all of it: a server that streams without end is cut off.
+
     :raises ApiException: no answer, or a non-2xx one.
     :raises CommandError: the request cannot be sent as given (status 2),
         or the body cannot be read (status 1).
@@ -678,7 +681,7 @@ def fetch_body(request: FetchRequest, stderr: TextIO) -> Body:
         with progress.waiting():
             response = send(client, request)
         try:
-            data = read_chunks(response.stream(), progress)
+            data = response.read_body(progress.update)
         except ApiValueError as err:  # the body could not be decoded
             raise CommandError(EXIT_INVALID, display(str(err))) from err
         finally:

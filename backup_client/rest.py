@@ -32,7 +32,7 @@ import os
 import random
 import ssl
 import time
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from itertools import takewhile
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
@@ -376,6 +376,14 @@ class RESTResponse:
             :meth:`take_body`, or is larger than ``limits`` allow.
         :raises ApiTimeoutError: the body took longer than ``limits`` allow.
         """
+        return self.read_body()
+
+    def read_body(self, progress: Callable[[int], object] | None = None) -> bytes:
+        """The whole body, as :attr:`data` gives it, within the same limits.
+
+        ``progress``, when given, is called with the number of bytes read
+        so far after each chunk that comes from the connection.
+        """
         if self._handed_over:
             raise ApiValueError(
                 f"{self._where}: the body was handed to the JSON parser and "
@@ -383,7 +391,7 @@ class RESTResponse:
                 "read it yourself"
             )
         if self._body is None:
-            self._body = self._read_all()
+            self._body = self._read_all(progress)
             self._preloaded = True
         return self._body
 
@@ -438,11 +446,13 @@ class RESTResponse:
     def __repr__(self) -> str:
         return f"RESTResponse(status={self.status}, reason={self.reason!r})"
 
-    def _read_all(self) -> bytes:
+    def _read_all(self, progress: Callable[[int], object] | None) -> bytes:
         with _urllib3_errors(self._where):
             if self._preloaded:  # urllib3 read the body when it made the answer
                 return self.urllib3_response.data
-            return _read_body(self.urllib3_response, self._where, self._limits)
+            return _read_body(
+                self.urllib3_response, self._where, self._limits, progress
+            )
 
 
 class RESTClientObject:
@@ -803,14 +813,20 @@ def _checked_file(setting: str, path: str | None) -> str | None:
     return path
 
 
-def _read_body(raw: urllib3.BaseHTTPResponse, where: str, limits: BodyLimits) -> bytes:
+def _read_body(
+    raw: urllib3.BaseHTTPResponse,
+    where: str,
+    limits: BodyLimits,
+    progress: Callable[[int], object] | None = None,
+) -> bytes:
     """The whole body, read a chunk at a time within ``limits``.
 
     A single read of the socket waits at most the read timeout; between
     reads, the time spent on the whole body and its size are checked, so
     that a server streaming without end, fast or a byte at a time, is cut
     off.  The chunks go into one growing buffer, which becomes the
-    returned bytes without a copy.
+    returned bytes without a copy.  ``progress`` is told the bytes read so
+    far after each chunk.
 
     :raises ApiTimeoutError: the body took longer than ``limits.seconds``.
     :raises ApiValueError: the body is larger than ``limits.max_bytes``.
@@ -823,6 +839,8 @@ def _read_body(raw: urllib3.BaseHTTPResponse, where: str, limits: BodyLimits) ->
     while chunk := raw.read1(CHUNK_SIZE):
         buffer.write(chunk)
         _check_progress(raw, where, limits, buffer.tell(), deadline)
+        if progress is not None:
+            progress(buffer.tell())
     return buffer.getvalue()
 
 

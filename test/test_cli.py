@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import trustme
+from streaming_server import StreamingServer, endless
 
 from backup_client import cli
 from backup_client.models import BackupAttempt, BackupAttemptStatus
@@ -420,6 +421,25 @@ def test_fetch_from_a_slow_server_times_out_with_exit_3(server: StubServer) -> N
     )
     assert_one_error_line(
         result, 3, f"GET {server.url}/backup-attempts failed: read timed out"
+    )
+
+
+def test_fetch_of_a_body_without_end_is_cut_off_with_exit_3() -> None:
+    """A body that keeps coming past --timeout exits 3 instead of growing."""
+    with StreamingServer() as streaming:
+        streaming.add("/backup-attempts", endless(pause=0.01))
+        result = run_cli(
+            "fetch",
+            "/backup-attempts",
+            "--host",
+            streaming.url,
+            "--timeout",
+            "1",
+            "--retries",
+            "0",
+        )
+    assert_one_error_line(
+        result, 3, "failed: read timed out: the body was still coming after"
     )
 
 

@@ -320,6 +320,20 @@ def test_data_of_an_unread_answer_is_cut_by_read_timeout(
     assert hung_up(streaming, "/endless")
 
 
+def test_read_body_tells_progress_the_bytes_read_so_far(
+    streaming: StreamingServer, make_client: Callable[..., ApiClient]
+) -> None:
+    """read_body reads like data and reports the growing count after each chunk."""
+    streaming.add("/slow", trickle(30, pause=0.01))
+    client = make_client(streaming.url, timeout=(2.0, 5.0), retries=0)
+    answer = client.call_api("/slow", "GET", _preload_content=False)
+    counts: list[int] = []
+    with answer:
+        assert answer.read_body(counts.append) == b" " * 28 + b"[]"
+    assert counts == sorted(set(counts)) and counts[-1] == 30
+    assert answer.data == b" " * 28 + b"[]"
+
+
 def test_slow_download_is_bounded_per_read_only(
     streaming: StreamingServer, make_client: Callable[..., ApiClient], tmp_path: Path
 ) -> None:
